@@ -3,36 +3,128 @@
 Extraction is a pure function of an article, so it streams: articles are read one
 at a time, extracted (in worker processes with ``jobs > 1``), and only the small
 records are kept. A bad input is reported through ``on_error`` and the run goes on.
+
+* ``jobs``: worker processes. Articles are sent to them in small chunks, with a
+  bounded number of chunks in flight, and records come back in input order, so the
+  result is the same as with ``jobs=1``. Each worker loads the gazetteer once.
+* ``progress``: a tqdm bar on stderr, drawn only when stderr is a terminal.
+* ``keep_records=False``: :func:`process` keeps only what incidents are built from
+  (article metadata and events, see :func:`slim_record`) and returns no records,
+  so memory grows with the number of events, not with the size of the texts.
+
+>>> PipelineResult().articles
+0
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
-from geoincident.errors import GeoincidentError
-from geoincident.records import ArticleRecord, Incident
+from geoincident.errors import GeoincidentError, InputError, UsageError
+from geoincident.records import Article, ArticleRecord, Incident
 
 ErrorHandler = Callable[[GeoincidentError], None]
+
+#: articles per task sent to a worker process
+CHUNK_SIZE = 16
+#: chunks in flight per worker: enough to keep workers busy, few enough to keep memory flat
+CHUNKS_IN_FLIGHT = 4
 
 
 @dataclass
 class PipelineResult:
+    """What :func:`process` returns. ``records`` is empty when ``keep_records=False``."""
+
     records: list[ArticleRecord] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
     errors: list[GeoincidentError] = field(default_factory=list)
+    articles: int = 0  # articles extracted (inputs that failed are not counted)
+
+
+def slim_record(record: ArticleRecord) -> ArticleRecord:
+    """The part of a record that incidents are built from: metadata and events.
+
+    The article text, the mentions and the article-level list of claims are dropped
+    (each event keeps its own claims, with their sentences as evidence).
+
+    >>> from geoincident.records import Article, ArticleRecord
+    >>> r = slim_record(ArticleRecord(Article(id="a", text="long text", source="Dawn"), (), (), ()))
+    >>> (r.article.text, r.article.source)
+    ('', 'Dawn')
+    """
+    return ArticleRecord(article=replace(record.article, text=""), mentions=(), claims=(), events=record.events)
+
+
+def resolve_jobs(jobs: int | None) -> int:
+    """Worker processes to use: ``jobs`` itself, or every core for ``0``/``None``.
+
+    >>> resolve_jobs(2)
+    2
+    >>> resolve_jobs(0) >= 1
+    True
+    """
+    if jobs is None or jobs == 0:
+        return max(1, os.cpu_count() or 1)
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0:
+        raise UsageError(f"jobs must be a whole number >= 0 (0 = every core), not {jobs!r}")
+    return jobs
 
 
 def iter_records(
-    inputs: Iterable[str | Path], *, on_error: ErrorHandler | None = None, gazetteer=None
+    inputs: Iterable[str | Path],
+    *,
+    on_error: ErrorHandler | None = None,
+    gazetteer: Any = None,
+    jobs: int = 1,
+    progress: bool = False,
+    slim: bool = False,
 ) -> Iterator[ArticleRecord]:
-    """Read every input and yield one :class:`ArticleRecord` per article, in input order."""
-    from geoincident.articles import read_articles
-    from geoincident.extract import extract
+    """Read every input and yield one :class:`ArticleRecord` per article, in input order.
 
-    for article in read_articles(inputs, on_error=on_error):
-        yield extract(article, gazetteer=gazetteer)
+    Inputs are files, folders or ``"-"`` (JSON lines on stdin), read as
+    :func:`geoincident.articles.read_articles` reads them. An input or article that
+    cannot be read or extracted is an :class:`~geoincident.errors.InputError` passed
+    to ``on_error`` (raised when ``on_error`` is None); the others go on. Any other
+    error (a bad gazetteer file, say) stops the run. ``gazetteer`` defaults to
+    ``Gazetteer.default()``, loaded once per process; with ``jobs > 1`` a gazetteer
+    given here is inherited by forked workers, or pickled once and sent to each worker
+    started otherwise. ``slim=True`` yields :func:`slim_record` records.
+
+    >>> list(iter_records([]))
+    []
+    """
+    from geoincident.articles import read_articles
+
+    jobs = resolve_jobs(jobs)
+    articles = read_articles(inputs, on_error=on_error)
+    if jobs == 1:
+        results: Iterator[ArticleRecord | InputError] = (
+            _extract_one(article, gazetteer=gazetteer, slim=slim) for article in articles
+        )
+    else:
+        results = _extract_in_processes(articles, jobs=jobs, gazetteer=gazetteer, slim=slim)
+    bar = _progress_bar(progress)
+    try:
+        for result in results:
+            if isinstance(result, InputError):
+                if on_error is None:
+                    raise result
+                on_error(result)
+                continue
+            bar.update(1)
+            yield result
+    finally:
+        bar.close()
+        if hasattr(results, "close"):
+            results.close()
 
 
 def process(
@@ -40,9 +132,20 @@ def process(
     *,
     rule: str = "ucdp",
     on_error: ErrorHandler | None = None,
-    gazetteer=None,
+    gazetteer: Any = None,
+    jobs: int = 1,
+    progress: bool = False,
+    keep_records: bool = True,
 ) -> PipelineResult:
-    """Extract every article of ``inputs`` and merge them into incidents."""
+    """Extract every article of ``inputs`` and merge them into incidents.
+
+    Errors are collected in ``result.errors`` (and passed to ``on_error``); the run
+    goes on. With ``keep_records=False`` only :func:`slim_record` records are held
+    while reading and ``result.records`` is empty: use it for big corpora.
+
+    >>> process([]).incidents
+    []
+    """
     from geoincident.incidents import build_incidents
 
     result = PipelineResult()
@@ -52,6 +155,112 @@ def process(
         if on_error is not None:
             on_error(err)
 
-    result.records = list(iter_records(inputs, on_error=_err, gazetteer=gazetteer))
-    result.incidents = build_incidents(result.records, rule=rule)
+    kept: list[ArticleRecord] = []
+    records = iter_records(
+        inputs, on_error=_err, gazetteer=gazetteer, jobs=jobs, progress=progress, slim=not keep_records
+    )
+    for record in records:
+        result.articles += 1
+        kept.append(record)
+    result.incidents = build_incidents(kept, rule=rule)
+    if keep_records:
+        result.records = kept
     return result
+
+
+# -- extraction, in this process or in workers ------------------------------------------
+
+_worker_gazetteer: Any = None
+
+
+def _extract_one(article: Article, *, gazetteer: Any, slim: bool) -> ArticleRecord | InputError:
+    from geoincident.extract import extract
+
+    try:
+        record = extract(article, gazetteer=gazetteer)
+    except InputError as err:
+        if err.path or not (article.path or article.id):
+            return err
+        return InputError(str(err), path=article.path or article.id, line=article.line)
+    return slim_record(record) if slim else record
+
+
+def _init_worker(gazetteer: Any, pickled: bool) -> None:
+    global _worker_gazetteer
+    _worker_gazetteer = pickle.loads(gazetteer) if pickled else gazetteer
+
+
+def _extract_chunk(articles: list[Article], slim: bool) -> list[ArticleRecord | InputError]:
+    # gazetteer None: extract() uses Gazetteer.default(), loaded once per process
+    return [_extract_one(article, gazetteer=_worker_gazetteer, slim=slim) for article in articles]
+
+
+def _pool_context():
+    """fork where it is safe, else forkserver (or spawn where forkserver does not exist).
+
+    fork starts workers at once, shares a gazetteer already loaded (copy-on-write) and
+    needs no ``if __name__ == "__main__"`` guard in the calling script; but forking a
+    process that runs other threads (a notebook kernel, a Dask worker) can deadlock, so
+    then workers start from a clean forkserver process instead.
+    """
+    import multiprocessing
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _extract_in_processes(
+    articles: Iterator[Article], *, jobs: int, gazetteer: Any, slim: bool
+) -> Iterator[ArticleRecord | InputError]:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    context = _pool_context()
+    initargs: tuple[Any, bool] = (gazetteer, False)  # fork: the worker inherits the object as is
+    if gazetteer is not None and context.get_start_method() != "fork":
+        try:
+            initargs = (pickle.dumps(gazetteer, protocol=pickle.HIGHEST_PROTOCOL), True)
+        except (pickle.PicklingError, TypeError, AttributeError) as err:
+            raise UsageError(
+                f"this gazetteer cannot be sent to worker processes ({err}); run with jobs=1"
+            ) from err
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=initargs
+    ) as pool:
+        pending: deque[Future] = deque()
+        try:
+            while True:
+                chunk = list(islice(articles, CHUNK_SIZE))
+                if chunk:
+                    pending.append(pool.submit(_extract_chunk, chunk, slim))
+                while pending and (not chunk or len(pending) >= jobs * CHUNKS_IN_FLIGHT):
+                    yield from pending.popleft().result()
+                if not chunk:
+                    return
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _progress_bar(progress: bool):
+    """A tqdm bar on stderr when asked for and stderr is a terminal, else a silent stand-in."""
+    if progress and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        class Bar(tqdm):
+            # no monitor thread: a thread running would make worker processes start from a
+            # forkserver instead of a fork (see _pool_context)
+            monitor_interval = 0
+
+        return Bar(unit=" articles", file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+    return _NoBar()
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,97 @@
+"""End-to-end extraction speed: articles/s for ~5 KB reports, whole gazetteer (with worldwide) loaded.
+
+Reports are the seeds, each padded to about 5 KB with paragraphs of the others (so the text
+is real news prose), given distinct ids. One core, one process. Prints the end-to-end rate
+and the time of each stage per article (median of the repetitions).
+
+Run: ``.venv/bin/python benchmarks/bench_extract.py`` (quick: 100 articles x 3 reps);
+``--articles 2000 --reps 5`` for a longer run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+from pathlib import Path
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def corpus(n: int, *, size: int = 5000):
+    from geoincident.articles import parse_text
+    from geoincident.records import Article
+
+    texts = [parse_text(p.read_text(encoding="utf-8"), id=p.stem) for p in sorted(SEEDS.glob("*.txt"))]
+    paragraphs = [p for a in texts for p in a.text.split("\n") if len(p) > 200]
+    out = []
+    for i in range(n):
+        base = texts[i % len(texts)]
+        text, j = base.text, i
+        while len(text) < size:
+            text += "\n" + paragraphs[j % len(paragraphs)]
+            j += 7
+        out.append(Article(id=f"{base.id}-{i}", text=text[: size + 400], published=base.published,
+                           source=base.source, dateline=base.dateline))
+    return out
+
+
+def timed(fn, articles, reps: int) -> float:
+    """Median seconds per article of ``fn`` over ``reps`` passes."""
+    runs = []
+    for _ in range(reps):
+        gc.collect()
+        t = time.perf_counter()
+        for a in articles:
+            fn(a)
+        runs.append((time.perf_counter() - t) / len(articles))
+    return statistics.median(runs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=100)
+    ap.add_argument("--reps", type=int, default=3)
+    args = ap.parse_args(argv)
+
+    t0 = time.perf_counter()
+    from geoincident.gazetteer import Gazetteer
+
+    gaz = Gazetteer.default()
+    gaz.spot("Warm up the Quetta automaton.")
+    load_s = time.perf_counter() - t0
+
+    from geoincident.actors import classify_event, find_actors
+    from geoincident.claims import find_claims
+    from geoincident.dates import find_dates
+    from geoincident.extract import extract
+    from geoincident.geoparse import find_mentions
+    from geoincident.sentences import split_sentences
+
+    articles = corpus(args.articles)
+    for a in articles[:10]:
+        extract(a, gazetteer=gaz)  # warm caches
+    avg_kb = sum(len(a.text.encode()) for a in articles) / len(articles) / 1000
+    end_to_end = timed(lambda a: extract(a, gazetteer=gaz), articles, args.reps)
+    stages = {
+        "split_sentences": lambda a: split_sentences(a.text),
+        "find_dates": lambda a: find_dates(a.text, published=a.published),
+        "Gazetteer.spot": lambda a: gaz.spot(a.text),
+        "find_mentions (incl. spot)": lambda a: find_mentions(a.text, gazetteer=gaz, dateline=a.dateline),
+        "find_claims": lambda a: find_claims(a.text, published=a.published),
+        "find_actors": lambda a: find_actors(a.text),
+        "classify_event": lambda a: classify_event(a.text),
+    }
+    print(f"gazetteer loaded in {load_s:.2f} s ({gaz!r})")
+    print(f"{len(articles)} articles, {avg_kb:.1f} KB average, {args.reps} reps, one core")
+    print(f"end to end extract(): {1e6 * end_to_end:8.0f} us/article = {1 / end_to_end:7.0f} articles/s")
+    for name, fn in stages.items():
+        s = timed(fn, articles, args.reps)
+        print(f"  {name:28} {1e6 * s:8.0f} us/article")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

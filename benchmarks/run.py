@@ -1,0 +1,249 @@
+"""Every benchmark in one run (``make bench``): prints markdown tables and the machine they ran on.
+
+1. each ``benchmarks/bench_*.py`` in a subprocess, at its own small default size;
+2. the pipeline on synthetic reports (``generate.py``), each measurement in a fresh
+   process: articles/s and MB/s for ``--jobs 1`` and ``--jobs 2``, peak memory of the
+   main process and of the largest worker (VmHWM / ru_maxrss), the map build time,
+   and peak memory as the corpus grows (streaming: it should stay flat).
+
+    python benchmarks/run.py                     # quick: 1,000 articles, memory at 1,000 and 5,000
+    python benchmarks/run.py --full              # 10,000 articles, memory at 10,000 and 100,000
+    python benchmarks/run.py --articles 5000 --memory-sizes 10000,100000 --skip-others
+
+Speed is reported, never asserted: the machine is shared and noisy (±50 %).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+# ------------------------------------------------------------------------- machine ----
+
+
+def machine() -> str:
+    """One line about the machine: CPU, cores, memory, OS, Python."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        import psutil
+
+        memory = f"{psutil.virtual_memory().total / 2**30:.0f} GB RAM"
+    except ImportError:
+        memory = "RAM unknown"
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory}, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+# -------------------------------------------------------------- other benchmarks ----
+
+
+def run_others(*, timeout: float) -> list[tuple[str, str, float, int]]:
+    """Run every bench_*.py at its default size; returns (name, output, seconds, exit code)."""
+    results = []
+    for script in sorted(HERE.glob("bench_*.py")):
+        print(f"running {script.name} ...", file=sys.stderr, flush=True)
+        start = time.perf_counter()
+        try:
+            proc = subprocess.run(
+                [sys.executable, str(script)], capture_output=True, text=True, timeout=timeout, cwd=ROOT
+            )
+            output, code = proc.stdout.strip() or proc.stderr.strip(), proc.returncode
+            if code != 0:
+                output = (proc.stdout + "\n" + proc.stderr).strip()
+        except subprocess.TimeoutExpired:
+            output, code = f"(stopped after {timeout:.0f} s)", -1
+        results.append((script.name, output, time.perf_counter() - start, code))
+    return results
+
+
+# --------------------------------------------------------------------- pipeline ----
+
+
+def make_corpus(n: int, *, folder: Path, seed: int) -> Path:
+    """``n`` synthetic reports as JSON lines (generated once per size and seed)."""
+    sys.path.insert(0, str(HERE))
+    from generate import generate_reports, place_names, write_reports
+
+    path = folder / f"synthetic-{seed}-{n}.jsonl"
+    if not path.exists():
+        start = time.perf_counter()
+        write_reports(generate_reports(n, seed=seed, names=place_names()), path)
+        print(f"generated {n:,} reports in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
+    return path
+
+
+def child(argv: list[str]) -> None:
+    """One measurement in this fresh process; prints one JSON object."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("corpus")
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--keep-records", action="store_true")
+    parser.add_argument("--map", action="store_true")
+    args = parser.parse_args(argv)
+
+    from geoincident.gazetteer import Gazetteer
+    from geoincident.pipeline import process
+
+    start = time.perf_counter()
+    Gazetteer.default()  # loaded once here; forked workers share it
+    load = time.perf_counter() - start
+    start = time.perf_counter()
+    result = process([args.corpus], jobs=args.jobs, keep_records=args.keep_records, on_error=lambda err: None)
+    seconds = time.perf_counter() - start
+    out = {
+        "articles": result.articles,
+        "errors": len(result.errors),
+        "incidents": len(result.incidents),
+        "seconds": seconds,
+        "load_seconds": load,
+        "bytes": Path(args.corpus).stat().st_size,
+        "peak_kb": _vmhwm_kb(),
+        "worker_peak_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    }
+    if args.map:
+        from geoincident.errors import OutputError
+        from geoincident.maps import make_map, save_map
+
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            try:
+                save_map(make_map(result.incidents, offline=True), Path(tmp) / "map.html")
+                out["map_offline"] = True
+            except OutputError:  # Leaflet assets not installed: measure the online map instead
+                save_map(make_map(result.incidents), Path(tmp) / "map.html")
+                out["map_offline"] = False
+            out["map_seconds"] = time.perf_counter() - start
+            out["map_bytes"] = (Path(tmp) / "map.html").stat().st_size
+    print(json.dumps(out))
+
+
+def _vmhwm_kb() -> int:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def measure(corpus: Path, *, jobs: int, keep_records: bool = False, map: bool = False, timeout: float) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(corpus), "--jobs", str(jobs)]
+    cmd += ["--keep-records"] if keep_records else []
+    cmd += ["--map"] if map else []
+    print(f"measuring {corpus.name} with {jobs} job(s) ...", file=sys.stderr, flush=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    if proc.returncode != 0:
+        raise SystemExit(f"pipeline benchmark failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def pipeline_tables(args: argparse.Namespace, folder: Path) -> str:
+    throughput = make_corpus(args.articles, folder=folder, seed=args.seed)
+    rows = [
+        "| jobs | articles | articles/s | MB/s | gazetteer load s | peak MB main | peak MB worker | incidents |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    map_line = ""
+    for jobs in args.jobs:
+        r = measure(throughput, jobs=jobs, map=(jobs == args.jobs[0]), timeout=args.timeout)
+        rows.append(
+            f"| {jobs} | {r['articles']:,} | {r['articles'] / r['seconds']:,.0f} | "
+            f"{r['bytes'] / 2**20 / r['seconds']:.2f} | {r['load_seconds']:.2f} | {r['peak_kb'] / 1024:,.0f} | "
+            f"{r['worker_peak_kb'] / 1024:,.0f} | {r['incidents']:,} |"
+        )
+        if "map_seconds" in r:
+            kind = "offline" if r["map_offline"] else "online"
+            map_line = (
+                f"\nmap build + save ({kind}) of {r['incidents']:,} incidents: {r['map_seconds']:.2f} s, "
+                f"{r['map_bytes'] / 2**20:.1f} MB\n"
+            )
+    memory = [
+        "| articles | corpus MB | jobs | records kept | seconds | peak MB main | peak MB worker |",
+        "|---:|---:|---:|---|---:|---:|---:|",
+    ]
+    for n in args.memory_sizes:
+        corpus = make_corpus(n, folder=folder, seed=args.seed)
+        for keep in (False, True) if n == min(args.memory_sizes) else (False,):
+            r = measure(corpus, jobs=args.jobs[-1], keep_records=keep, timeout=args.timeout)
+            memory.append(
+                f"| {n:,} | {r['bytes'] / 2**20:,.0f} | {args.jobs[-1]} | {'all' if keep else 'slim'} | "
+                f"{r['seconds']:,.1f} | {r['peak_kb'] / 1024:,.0f} | {r['worker_peak_kb'] / 1024:,.0f} |"
+            )
+    return (
+        f"### Pipeline throughput ({args.articles:,} synthetic reports, JSON lines)\n\n"
+        + "\n".join(rows)
+        + "\n"
+        + map_line
+        + "\n### Peak memory as the corpus grows\n\n"
+        + "\n".join(memory)
+        + "\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        child(argv[1:])
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--full", action="store_true", help="10,000 articles; memory at 10,000 and 100,000")
+    parser.add_argument("--articles", type=int, help="reports for the throughput rows (default 1,000)")
+    parser.add_argument("--memory-sizes", type=_sizes, help="comma-separated corpus sizes for peak memory")
+    parser.add_argument("--jobs", type=_sizes, default=[1, 2], help="comma-separated job counts (default 1,2)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--skip-others", action="store_true", help="only the pipeline benchmark")
+    parser.add_argument("--only-others", action="store_true", help="only the bench_*.py scripts")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds per measurement")
+    parser.add_argument("--corpus-dir", type=Path, help="keep generated corpora here (default: a temp dir)")
+    args = parser.parse_args(argv)
+    args.articles = args.articles or (10_000 if args.full else 1_000)
+    args.memory_sizes = args.memory_sizes or ([10_000, 100_000] if args.full else [1_000, 5_000])
+
+    print(f"# geoincident benchmarks\n\nmachine: {machine()}\n")
+    if not args.only_others:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = args.corpus_dir or Path(tmp)
+            folder.mkdir(parents=True, exist_ok=True)
+            print(pipeline_tables(args, folder), flush=True)
+    if not args.skip_others:
+        others = run_others(timeout=args.timeout)
+        print("### Other benchmarks\n")
+        print("| script | seconds | exit |\n|---|---:|---:|")
+        for name, _, seconds, code in others:
+            print(f"| {name} | {seconds:.1f} | {code} |")
+        for name, output, _, _ in others:
+            print(f"\n#### {name}\n\n{output}")
+    return 0
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        return [int(x.replace("_", "")) for x in text.split(",") if x.strip()]
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"expected numbers separated by commas, got {text!r}") from err
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

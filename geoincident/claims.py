@@ -1,0 +1,530 @@
+"""Casualty claims: how many were killed, injured, abducted, arrested, freed or missing, of whom, per whom.
+
+A claim is a number phrase (:mod:`geoincident.numbers`) that counts people (a group
+noun from ``lexicon/groups.json``) and is tied to an outcome cue (``lexicon/claims.json``)
+in the same clause. Each claim carries its evidence (span, sentence), the claimant
+("X said", "according to X", a quote continued from an earlier sentence), a time
+scope and date, and the place phrase the sentence ties the figure to. Ages
+("11-year-old"), durations ("40 hours"), counts of towns or sites, kilograms and
+passengers who merely waited are not claims. The rules are in ``docs/extraction.md``.
+
+>>> c = find_claims("Bugti said 17 security personnel and 31 civilians were killed.")
+>>> [(x.surface, x.outcome, x.group, x.best, x.claimant) for x in c]
+[('17 security personnel', 'killed', 'security_forces', 17, 'Bugti'), ('31 civilians', 'killed', 'civilians', 31, 'Bugti')]
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import replace
+
+from geoincident.dates import DateMention, find_dates
+from geoincident.lexicon import KeywordIndex, alternation, load
+from geoincident.numbers import Quantity, quantities_at, trigger_words
+from geoincident.records import Claim
+from geoincident.sentences import split_sentences
+
+__all__ = ["find_claims"]
+
+_CAP = r"(?-i:[A-Z][\w’'.-]*)"
+_PLACE_CAP = r"(?-i:[A-Z][\w-]*)"
+
+
+class _Rules:
+    """Every pattern the claim rules use, compiled once from the lexicon files."""
+
+    def __init__(self) -> None:
+        lex = load("claims")
+        groups = load("groups")
+        nums = load("numbers")
+        self.outcome_of: dict[str, str] = {}
+        for outcome, cues in lex["outcomes"].items():
+            for cue in cues:
+                self.outcome_of[" ".join(cue.lower().split())] = outcome
+        cues = alternation(self.outcome_of)
+        self.cue = re.compile(rf"\b(?:{cues})\b", re.IGNORECASE)
+        self.toll = {" ".join(c.lower().split()) for c in lex["toll_cues"]}
+        self.group_of: dict[str, str] = {" ".join(k.lower().split()): v for k, v in groups["nouns"].items()}
+        self.part_of: dict[str, str] = groups["parts"]
+        adjectives = alternation(groups["adjectives"])
+        nouns = alternation(self.group_of)
+        self.noun_after = re.compile(
+            rf"\s+(?:(?:{adjectives}|{_CAP})[\s-]+){{0,4}}?(?P<noun>{nouns})\b", re.IGNORECASE
+        )
+        self.inherit = {w.lower() for w in lex["inherit_nouns"]}
+        self.inherit_after = re.compile(rf"\s+(?P<noun>{alternation(lex['inherit_nouns'])})\b")
+        self.unit_after = re.compile(
+            rf"(?:-[A-Za-z]|\s*(?:-\s*)?(?:{alternation(lex['not_counted'])})(?![\w]))", 0
+        )
+        self.negator_before = re.compile(rf"(?:^|\W)(?:{alternation(lex['negators'])})\s*$")
+        passive = alternation(lex["passive_before_cue"])
+        self.cue_after = re.compile(rf"\s*,?\s*(?:(?:{passive})\s+){{0,3}}(?P<cue>{cues})\b")
+        self.breaker = re.compile(rf"[;:()“”\"—–]|\b(?:{alternation(lex['clause_breakers'])})\b")
+        self.elliptic_before = re.compile(rf"\b(?:{alternation(lex['elliptic_before'])})\s*$")
+        self.including_before = re.compile(r"\b(?:including|among them|among whom|of whom|of them)\s*$")
+        qual = alternation(nums["qualifiers"])
+        self.cue_right_before = re.compile(
+            rf"(?P<cue>{cues})\s+(?:(?:to|at|by|reached|rose|climbed|stood|of)\s+){{0,3}}(?:(?:{qual})\s+)?$", 0
+        )
+        self.of_them = re.compile(
+            rf"\s*,?\s*(?:of\s+(?:them|whom)|among\s+them)\s+(?:were\s+|being\s+)?(?P<noun>{alternation(self.part_of)})\b"
+        )
+        speech = alternation(lex["speech_verbs"])
+        # lower case only: "The United States" is not a speech verb
+        self.speech = re.compile(rf"\b(?:{speech})\b(?!\s+by\b)(?!\s+the\s+lives)(?!\s+responsibility)")
+        self.according = re.compile(
+            rf"\b(?:{alternation(lex['attribution_before'])})\s+(?P<np>[^,.;:“”\"]{{2,80}})", re.IGNORECASE
+        )
+        self.np_boundary = re.compile(
+            rf"(?:[,;:(“”\"—–]|\b(?:{alternation(lex['np_boundary_words'])})\b)"
+        )
+        self.np_boundary_words = {w.lower() for w in lex["np_boundary_words"]}
+        self.np_after = re.compile(r"\s+(?P<np>[^,.;:“”\"]{2,80})")
+        self.not_speech_after = re.compile(r"\s+(?:by\b|the\s+lives|responsibility)")
+        self.negator_words = {w.lower() for w in lex["negators"]}
+        self.np_trailing = re.compile(rf"(?:\s+(?:{alternation(lex['np_trailing_adverbs'])}))+\s*$")
+        self.pronouns = {p.lower() for p in lex["pronouns"]}
+        self.types: list[tuple[str, re.Pattern[str]]] = [
+            (kind, re.compile(rf"(?<![\w-])(?:{alternation(words)})(?![\w-])", re.IGNORECASE))
+            for kind, words in lex["claimant_types"]
+        ]
+        preps = alternation(lex["place_prepositions"])
+        not_places = alternation(lex["not_places"])
+        place = rf"(?P<place>(?!(?:{not_places})\b){_PLACE_CAP}(?:\s+(?!(?:{not_places})\b){_PLACE_CAP}){{0,2}}?)(?=['’]s\b|\s+alone\b|[\s,.;:]|$)"
+        self.place = re.compile(rf"\b(?:{preps})\s+{place}", re.IGNORECASE)
+        self.place_after = re.compile(rf"(?:\s+[\w’'-]+){{0,4}}?\s+(?:{preps})\s+{place}", re.IGNORECASE)
+        period_units = alternation(lex["period_units"])
+        number = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|several|couple of)"
+        self.period = re.compile(
+            rf"\b(?:{alternation(lex['period_phrases'])})\s+(?:(?:the\s+)?(?:past|last)\s+)?(?:{number}\s+)?(?:{period_units})\b"
+            r"|\bover the weekend\b"
+        )
+        self.statement = re.compile(
+            rf"\b(?:{speech}|{alternation(lex['statement_verbs'])})\b"
+        )
+        self.year_in = re.compile(r"\b(?:19|20)\d\d\b")
+        self.hard_break = re.compile(r"[;:()“”\"]")
+        self.speech_just_before = re.compile(rf"\b(?:{speech})\s*$")
+        self.capitalised = re.compile(r"\b[A-Z][\w’'-]+")
+        keys: dict[str, tuple[str, str]] = {c: ("cue", o) for c, o in self.outcome_of.items()}
+        keys.update({v: ("speech", "") for v in lex["speech_verbs"]})
+        keys.update({v: ("according", "") for v in lex["attribution_before"]})
+        keys.update({w: ("num", "") for w in trigger_words()})
+        self.index = KeywordIndex(keys)
+        self.digit = re.compile(r"\d")
+        self.quote_open = "“"
+        self.quote_close = "”"
+
+
+@functools.cache
+def _rules() -> _Rules:
+    return _Rules()
+
+
+class _Speakers:
+    """Who is speaking: attribution within a sentence, and the running speaker across sentences."""
+
+    def __init__(self) -> None:
+        self.last = ""  # full form of the last named speaker
+        self.known: dict[str, str] = {}  # surname or lowered phrase -> fullest form seen
+
+    def full(self, np: str) -> str:
+        """The fullest known form of a name ("Bugti" -> "Balochistan Chief Minister Sarfraz Bugti")."""
+        r = _rules()
+        low = np.lower()
+        if low in r.pronouns:
+            return self.last
+        caps = r.capitalised.findall(np)
+        if len(caps) >= 2:
+            self.known[caps[-1].lower()] = np
+            return np
+        if len(caps) == 1 and caps[0] == np and caps[0].lower() in self.known:
+            return self.known[caps[0].lower()]
+        if low.startswith("the ") and len(low) > 6:
+            core = low[4:]
+            for full in reversed(list(self.known.values())):
+                if core in full.lower():
+                    return full
+        return np
+
+    def attributions(self, sent: str, lsent: str, verbs: list[tuple[int, int, str]]) -> list[tuple[int, str]]:
+        """``(position, claimant)`` of each attribution in ``sent``, given its speech verbs and
+        "according to" phrases as ``(start, end, kind)`` offsets into ``sent``."""
+        r = _rules()
+        out: list[tuple[int, str]] = []
+        for start, end, kind in verbs:
+            if kind == "according":
+                m = r.np_after.match(sent, end)
+                np = self._clean(m.group("np")) if m else ""
+            else:
+                if r.not_speech_after.match(lsent, end):
+                    continue
+                np = self._clean(self._np_before(sent, lsent, start))
+                if not np:
+                    # inverted: "…,” said Bugti" / "said the chief minister"
+                    tail = r.np_after.match(sent, end)
+                    if tail and (tail.group("np")[0].isupper() or tail.group("np").lower().startswith("the ")):
+                        np = self._clean(tail.group("np"))
+            if np:
+                out.append((start, self.full(np)))
+        return out
+
+    @staticmethod
+    def _np_before(sent: str, lsent: str, start: int) -> str:
+        """The words before a speech verb back to punctuation or a boundary word, at most nine."""
+        r = _rules()
+        lo = max(0, start - 90)
+        cut = lo
+        for ch in ",;:(“”\"—–":
+            i = lsent.rfind(ch, lo, start)
+            if i >= cut:
+                cut = i + 1
+        words = sent[cut:start].split()
+        taken = 0
+        for w in reversed(words):
+            if w.lower() in r.np_boundary_words:
+                break
+            taken += 1
+            if taken > 9:
+                return ""
+        return " ".join(words[len(words) - taken :])
+
+    def _clean(self, np: str) -> str:
+        r = _rules()
+        np = np.strip()
+        trail = r.np_trailing.search(np.lower())
+        if trail:
+            np = np[: trail.start()]
+        np = np.strip(" ,’'")
+        words = np.split()
+        if not words or len(words) > 8:
+            return ""
+        low = np.lower()
+        if low in r.pronouns or low.startswith(("the ", "a ", "an ", "its ", "their ", "his ", "her ")):
+            return np
+        if any(w[0].isupper() for w in words) or claimant_type(np):
+            return np
+        return ""
+
+
+@functools.lru_cache(maxsize=4096)
+def claimant_type(claimant: str) -> str:
+    """``government``, ``military``, ``militant_group``, ``hospital``, ``media``, ``witness`` or "".
+
+    >>> claimant_type("Balochistan Chief Minister Sarfraz Bugti"), claimant_type("the group"), claimant_type("the BLA")
+    ('government', 'militant_group', 'militant_group')
+    """
+    if not claimant:
+        return ""
+    from geoincident.actors import find_actors
+
+    if any(a.kind in ("armed_group", "state_label") for a in find_actors(claimant)):
+        return "militant_group"
+    for kind, pattern in _rules().types:
+        if pattern.search(claimant):
+            return kind
+    return ""
+
+
+def _last_breaker(r: _Rules, s: str) -> int:
+    end = 0
+    for b in r.breaker.finditer(s):
+        end = b.end()
+    return end
+
+
+def find_claims(
+    text: str,
+    *,
+    article_id: str = "",
+    published: str = "",
+    sentences: list[tuple[int, int]] | None = None,
+    dates: list[DateMention] | None = None,
+) -> list[Claim]:
+    """Every casualty claim of ``text`` (an ``Article.text``), in order; offsets index ``text``.
+
+    ``sentences`` (from :func:`~geoincident.sentences.split_sentences`) and ``dates`` (from
+    :func:`~geoincident.dates.find_dates` with the same ``published``) may be passed in when
+    the caller already has them, to save computing them twice.
+
+    >>> [(c.surface, c.low, c.qualifier, c.time_scope, c.date) for c in find_claims(
+    ...     "The government said 92 militants were killed on Saturday and another 41 on Friday.",
+    ...     published="2026-02-02")]
+    [('92 militants', 92, 'exact', 'on Saturday', '2026-01-31'), ('41', 41, 'exact', 'on Friday', '2026-01-30')]
+    >>> find_claims("They brought 11-year-old children; it took nearly 40 hours in 12 towns and killed no one.")
+    []
+    """
+    r = _rules()
+    low = text.lower()
+    if len(low) != len(text):  # a few Unicode letters change length when lower-cased
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    hits = r.index.find(low)
+    cues = sorted((a, b, v) for a, b, (kind, v) in hits if kind == "cue")
+    if not cues:
+        return []
+    verbs = [(a, b, kind) for a, b, (kind, _) in hits if (kind == "speech" and text[a].islower()) or kind == "according"]
+    verbs.sort()
+    number_starts = sorted(a for a, b, (kind, _) in hits if kind == "num")
+    spans = sentences if sentences is not None else split_sentences(text)
+    speakers = _Speakers()
+    claims: list[Claim] = []
+    quote_depth = 0
+    ci = si = ni = 0
+    for s, e in spans:
+        sent = text[s:e]
+        in_quote = quote_depth > 0 or sent.startswith(("“", '"'))
+        if "“" in sent or "”" in sent:
+            quote_depth = max(0, quote_depth + sent.count("“") - sent.count("”"))
+        while si < len(verbs) and verbs[si][0] < s:
+            si += 1
+        sj = si
+        while sj < len(verbs) and verbs[sj][0] < e:
+            sj += 1
+        while ci < len(cues) and cues[ci][0] < s:
+            ci += 1
+        cj = ci
+        while cj < len(cues) and cues[cj][0] < e:
+            cj += 1
+        while ni < len(number_starts) and number_starts[ni] < s:
+            ni += 1
+        nj = ni
+        while nj < len(number_starts) and number_starts[nj] < e:
+            nj += 1
+        has_number = nj > ni or r.digit.search(sent) is not None
+        lsent = low[s:e]
+        attributions = (
+            speakers.attributions(sent, lsent, [(a - s, b - s, k) for a, b, k in verbs[si:sj] if b <= e]) if sj > si else []
+        )
+        if cj > ci and has_number:
+            if dates is None:
+                dates = find_dates(text, published=published)
+            sent_cues = [(a - s, b - s, v) for a, b, v in cues[ci:cj] if b <= e]
+            words = [a - s for a in number_starts[ni:nj]]
+            found = _sentence_claims(r, text, low, s, e, dates, sent_cues, words, attributions, speakers, in_quote, article_id)
+            claims.extend(found)
+        named = [c for _, c in attributions if c and c.lower() not in r.pronouns]
+        if named:
+            speakers.last = named[-1]
+    return claims
+
+
+def _sentence_claims(
+    r: _Rules,
+    text: str,
+    low: str,
+    s: int,
+    e: int,
+    dates: list[DateMention],
+    cues: list[tuple[int, int, str]],
+    number_words: list[int],
+    attributions: list[tuple[int, str]],
+    speakers: _Speakers,
+    in_quote: bool,
+    article_id: str,
+) -> list[Claim]:
+    sent = text[s:e]
+    lsent = low[s:e]
+    quantities = quantities_at(sent, lsent, number_words)
+    if not quantities:
+        return []
+    sent_dates = [
+        DateMention(d.start - s, d.end - s, d.surface, d.date, d.precision) for d in dates if s <= d.start and d.end <= e
+    ]
+    out: list[dict] = []
+    for qi, q in enumerate(quantities):
+        if any(d.start <= q.start < d.end for d in sent_dates):
+            continue
+        if _negated(r, lsent, q.start):
+            continue
+        prev = out[-1] if out else None
+        # "31 civilians, five of them women": a part of the previous claim, not a claim
+        if prev is not None and not q.parts and q.best is not None:
+            m_of = r.of_them.match(lsent, q.end)
+            if m_of:
+                prev["parts"] = prev["parts"] + ((r.part_of[m_of.group("noun")], q.best),)
+                continue
+        noun = ""
+        noun_end = q.end
+        group = ""
+        parts = q.parts
+        if parts:
+            group = "civilians"
+        else:
+            if r.unit_after.match(lsent, q.end):
+                continue
+            m = r.noun_after.match(sent, q.end)
+            if m is None:
+                m = r.inherit_after.match(lsent, q.end)
+            if m is not None:
+                noun = " ".join(m.group("noun").lower().split())
+                noun_end = m.end()
+                if noun in r.inherit:
+                    group = prev["group"] if prev else "unknown"
+                else:
+                    group = r.group_of[noun]
+                    if noun in r.part_of and q.best is not None and q.qualifier == "exact":
+                        parts = ((r.part_of[noun], q.best),)
+        before = lsent[max(0, q.start - 40) : q.start]
+        if (
+            prev is not None
+            and parts
+            and prev["group"] in ("civilians", "unknown")
+            and r.including_before.search(before)
+            and prev["end"] <= q.start
+        ):
+            prev["parts"] = prev["parts"] + parts
+            continue
+        outcome = ""
+        cue_m = r.cue_after.match(lsent, noun_end)
+        if noun and noun in r.outcome_of:  # "claimed 50 lives", "145 bodies"
+            outcome = r.outcome_of[noun]
+        elif cue_m:
+            outcome = r.outcome_of[" ".join(cue_m.group("cue").lower().split())]
+        if not noun and not parts:
+            # A bare number counts people only when it continues a claim or stands next to a cue.
+            if prev is not None and r.elliptic_before.search(before) and not cue_m:
+                outcome, group = prev["outcome"], prev["group"]
+            else:
+                right = r.cue_right_before.search(lsent, max(0, q.start - 40), q.start)
+                if not cue_m and not right:
+                    continue
+                if not outcome:
+                    outcome = r.outcome_of[" ".join(right.group("cue").lower().split())]  # type: ignore[union-attr]
+                group = prev["group"] if prev is not None and re.search(r"\band\s+\S+(?:\s+\S+)?\s*$", before) else "unknown"
+        if not outcome and prev is not None and r.including_before.search(before):
+            outcome = prev["outcome"]
+        if not outcome:
+            outcome = _backward_cue(r, lsent, cues, q.start)
+        if not outcome:
+            outcome = _forward_cue(r, lsent, cues, noun_end, quantities[qi + 1 :])
+        if not outcome:
+            continue
+        if outcome == "captured":
+            outcome = "arrested" if group == "militants" else "abducted"
+        out.append(
+            {
+                "q": q, "end": noun_end, "group": group or "unknown", "outcome": outcome, "parts": parts,
+                "parent": prev if (prev is not None and r.including_before.search(before)) else None,
+            }
+        )
+    claims: list[Claim] = []
+    for i, c in enumerate(out):
+        q: Quantity = c["q"]
+        seg_end = out[i + 1]["q"].start if i + 1 < len(out) else len(sent)
+        scope, date, precision = _time(r, sent, lsent, sent_dates, c["end"], seg_end, q.start)
+        if not scope and c["parent"] is not None:
+            parent = next((cl for cl in claims if cl.start == c["parent"]["q"].start + s), None)
+            if parent is not None:
+                scope, date, precision = parent.time_scope, parent.date, parent.date_precision
+        place_name = _place(r, sent, lsent, q.start, c["end"])
+        claimant = _claimant(attributions, q.start) or (speakers.last if in_quote else "")
+        claims.append(
+            Claim(
+                article_id=article_id,
+                surface=text[s + q.start : s + c["end"]],
+                start=s + q.start,
+                end=s + c["end"],
+                sentence=sent,
+                outcome=c["outcome"],
+                group=c["group"],
+                low=q.low,
+                best=q.best,
+                high=q.high,
+                qualifier=q.qualifier,
+                parts=c["parts"],
+                claimant=claimant,
+                claimant_type=claimant_type(claimant),
+                time_scope=scope,
+                date=date,
+                date_precision=precision,
+                place_name=place_name,
+                scope="site" if place_name else "event",
+            )
+        )
+    return claims
+
+
+def _negated(r: _Rules, lsent: str, start: int) -> bool:
+    words = lsent[max(0, start - 20) : start].split()[-3:]
+    for i in range(len(words)):
+        if " ".join(words[i:]) in r.negator_words:
+            return r.negator_before.search(lsent, max(0, start - 20), start) is not None
+    return False
+
+
+def _backward_cue(r: _Rules, sent: str, cues: list[tuple[int, int, str]], start: int) -> str:
+    best = None
+    for cue in cues:
+        if cue[1] <= start and start - cue[1] <= 150:
+            best = cue
+    if best is None or r.breaker.search(sent, best[1], start):
+        return ""
+    return best[2]
+
+
+def _forward_cue(r: _Rules, sent: str, cues: list[tuple[int, int, str]], end: int, later: list[Quantity]) -> str:
+    for cue_start, cue_end, outcome in cues:
+        if cue_start >= end:
+            if r.breaker.search(sent, end, cue_start):
+                return ""
+            # "30 militants attacked and killed 5 soldiers": the cue has its own object
+            if any(0 <= q.start - cue_end <= 12 for q in later):
+                return ""
+            return outcome
+    return ""
+
+
+def _time(
+    r: _Rules, sent: str, lsent: str, dates: list[DateMention], end: int, seg_end: int, start: int
+) -> tuple[str, str, str]:
+    """The time phrase of a claim: the first after it in its segment, else the last before it."""
+    after = [
+        d
+        for d in dates
+        if end <= d.start < seg_end
+        and not r.speech_just_before.search(lsent, max(0, d.start - 20), d.start)
+        and not r.breaker.search(lsent, end, d.start)
+    ]
+    period = r.period.search(lsent, end, seg_end) if "in" in lsent or "over" in lsent or "since" in lsent else None
+    if period and r.breaker.search(lsent, end, period.start()):
+        period = None
+    if period and (not after or period.start() < after[0].start):
+        return sent[period.start() : period.end()], "", ""
+    if after:
+        return after[0].surface, after[0].date, after[0].precision
+    before = [d for d in dates if d.end <= start]
+    if before:
+        d = before[-1]
+        # a date cut off by a clause break or a statement ("On Sunday, X said") is not the claim's
+        if not r.hard_break.search(sent, d.end, start):
+            # A weekday before a statement verb dates the statement ("On Sunday, X condemned...");
+            # a full date with its year frames the whole sentence ("On May 21, 2025, X wrote after a blast...").
+            if r.year_in.search(d.surface) or not r.statement.search(sent, d.end, start):
+                return d.surface, d.date, d.precision
+    return "", "", ""
+
+
+def _place(r: _Rules, sent: str, lsent: str, start: int, end: int) -> str:
+    """The place phrase the clause ties a figure to: "in Gwadar (alone)" before it or "killed in Quetta" after."""
+    lo = max(0, start - 160)
+    window_start = lo + _last_breaker(r, lsent[lo:start])
+    for m in r.speech.finditer(sent, window_start, start):
+        window_start = m.end()
+    found = ""
+    for m in r.place.finditer(sent, window_start, start):
+        found = m.group("place")
+    if found:
+        return found
+    m = r.place_after.match(sent, end)
+    if m and not re.search(r"[,“”\"]", sent[end : m.start("place")]):
+        return m.group("place")
+    return ""
+
+
+def _claimant(attributions: list[tuple[int, str]], start: int) -> str:
+    before = [c for pos, c in attributions if pos <= start and c]
+    if before:
+        return before[-1]
+    after = [c for pos, c in attributions if pos > start and c]
+    return after[0] if after else ""

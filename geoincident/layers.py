@@ -1,0 +1,1099 @@
+"""Incidents and article records as flat GIS layers, and the files that hold them.
+
+This module is the one place that turns records into features. Every output
+(GeoJSON, GeoJSON text sequences, GeoPackage, FlatGeobuf, CSV, GeoDataFrames,
+``__geo_interface__``, the folium map's GeoJSON) comes from the same rows built
+here, so two serialisers can never disagree. The layers and their columns are
+documented in ``docs/schema.md`` and listed in :data:`SCHEMAS`:
+
+* ``incidents``: one feature per incident, a MultiPoint of its sites (a Point
+  when it has one site, its area's point when it has none);
+* ``sites``: one Point per incident site with the site's own figures;
+* ``mentions``: every resolved place mention, for auditing;
+* ``claims``: one row per casualty claim, at the place it applies to;
+* ``areas``: district and province polygons with the summed figures of the
+  incidents in them (see :func:`layer_features` for how they are counted).
+
+Properties are flat scalars only (text, integers, reals, null); figures are
+``{outcome}_{group}_{low|best|high}`` columns that are always present.
+
+>>> LAYERS
+('incidents', 'sites', 'mentions', 'claims', 'areas')
+>>> FIGURE_COLUMNS[:3]
+('killed_militants_low', 'killed_militants_best', 'killed_militants_high')
+>>> layer_features("incidents", [])
+[]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from geoincident.errors import OutputError, UsageError
+from geoincident.geojson import (
+    StagedFiles,
+    dump_feature_collection,
+    dump_feature_sequence,
+    feature_collection,
+    rfc7946_geometry,
+)
+from geoincident.records import (
+    BOUNDS,
+    LAYER_GROUPS,
+    LAYER_OUTCOMES,
+    PRECISION_CODES,
+    ArticleRecord,
+    Claim,
+    Figure,
+    Incident,
+    Place,
+    geojson_position,
+)
+
+if TYPE_CHECKING:
+    import geopandas
+    import pyarrow
+
+__all__ = [
+    "FIGURE_COLUMNS",
+    "FORMATS",
+    "LAYERS",
+    "SCHEMAS",
+    "IncidentCollection",
+    "check_output",
+    "layer_features",
+    "to_geodataframe",
+    "write_layers",
+]
+
+LAYERS: tuple[str, ...] = ("incidents", "sites", "mentions", "claims", "areas")
+
+#: ``{outcome}_{group}_{bound}`` for the outcomes and groups flattened into layers.
+FIGURE_COLUMNS: tuple[str, ...] = tuple(
+    f"{outcome}_{group}_{bound}" for outcome in LAYER_OUTCOMES for group in LAYER_GROUPS for bound in BOUNDS
+)
+_FIGURE_KEYS: tuple[tuple[str, str], ...] = tuple((o, g) for o in LAYER_OUTCOMES for g in LAYER_GROUPS)
+_NO_FIGURES: tuple[None, ...] = (None,) * len(FIGURE_COLUMNS)
+_FIGURE_OFFSETS: dict[tuple[str, str], int] = {key: 3 * i for i, key in enumerate(_FIGURE_KEYS)}
+
+STRING, INTEGER, REAL = "string", "integer", "real"
+
+
+def _columns(spec: str, kind: str) -> tuple[tuple[str, str], ...]:
+    return tuple((name, kind) for name in spec.split())
+
+
+_FIGURES = _columns(" ".join(FIGURE_COLUMNS), INTEGER)
+
+#: Every layer's columns, in file order, with their types (``string``, ``integer``, ``real``).
+#: The geometry is not a column. Stable across releases: new columns are only ever appended.
+SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
+    "incidents": (
+        *_columns("incident_id title date_start date_end date_precision event_type sub_event_type", STRING),
+        *_columns("kind actors targets", STRING),
+        ("n_sites", INTEGER),
+        *_columns("sites area area_place_id", STRING),
+        *_columns("geo_precision n_sources", INTEGER),
+        *_columns("sources urls flags", STRING),
+        *_FIGURES,
+    ),
+    "sites": (
+        ("incident_id", STRING),
+        ("site_index", INTEGER),
+        *_columns("name place_id precision", STRING),
+        ("geo_precision", INTEGER),
+        *_columns("district province country article_ids title date_start date_end event_type", STRING),
+        *_FIGURES,
+    ),
+    "mentions": (
+        *_columns("article_id incident_id source role surface", STRING),
+        *_columns("start end", INTEGER),
+        *_columns("sentence place_id name feature_type", STRING),
+        ("geo_precision", INTEGER),
+        *_columns("district province country", STRING),
+        ("score", REAL),
+        ("match", STRING),
+    ),
+    "claims": (
+        *_columns("incident_id article_id source url outcome group", STRING),
+        *_columns("low best high", INTEGER),
+        *_columns("qualifier claimant claimant_type time_scope date scope place_name place_id located_at", STRING),
+        ("geo_precision", INTEGER),
+        *_columns("surface quote", STRING),
+        *_columns("start end", INTEGER),
+    ),
+    "areas": (
+        *_columns("place_id name level province", STRING),
+        ("n_incidents", INTEGER),
+        *_FIGURES,
+    ),
+}
+
+#: Geometry type each layer declares in GeoPackage and FlatGeobuf, where one layer has one
+#: type (QGIS splits mixed layers): incidents are always MultiPoint there, areas MultiPolygon.
+_GDAL_GEOMETRY_TYPES: dict[str, str] = {
+    "incidents": "MultiPoint",
+    "sites": "Point",
+    "mentions": "Point",
+    "claims": "Point",
+    "areas": "MultiPolygon",
+}
+
+_AREA_LEVELS: tuple[str, ...] = ("province", "district")
+
+
+def _check_layers(layers: str | Iterable[str] | None, *, default: Sequence[str] = LAYERS) -> tuple[str, ...]:
+    """Validated, de-duplicated layer names; a string may hold several, comma-separated."""
+    if layers is None:
+        return tuple(default)
+    if isinstance(layers, str):
+        layers = layers.split(",")
+    names = tuple(dict.fromkeys(name.strip() for name in layers if name.strip()))
+    unknown = [name for name in names if name not in LAYERS]
+    if unknown:
+        raise UsageError(f"unknown layer {unknown[0]!r}; the layers are {', '.join(LAYERS)}")
+    if not names:
+        raise UsageError(f"no layer asked for; the layers are {', '.join(LAYERS)}")
+    return names
+
+
+# --------------------------------------------------------------------------- rows
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of small containers are built.
+
+    Building a million feature dicts is 3-4x faster without it (nothing built here
+    forms cycles, so nothing is lost); the previous state is restored after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@dataclass(slots=True)
+class _Table:
+    """A layer as rows (tuples in :data:`SCHEMAS` order) and one geometry per row.
+
+    A geometry is ``None``, a list of GeoJSON positions (a Point when there is one,
+    else a MultiPoint), or an RFC 7946 geometry dict (areas).
+    """
+
+    layer: str
+    rows: list[tuple[Any, ...]]
+    geometries: list[Any]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(name for name, _kind in SCHEMAS[self.layer])
+
+
+def _text(value: str | None) -> str | None:
+    return value or None
+
+
+def _joined(values: Sequence[str]) -> str | None:
+    """Non-empty values, de-duplicated in order, joined by ``"; "``; None when there are none.
+
+    >>> _joined(("BLA", "", "BLA", "TTP"))
+    'BLA; TTP'
+    """
+    if len(values) < 2:
+        return values[0] or None if values else None
+    return "; ".join(dict.fromkeys(v for v in values if v)) or None
+
+
+def _figure_values(figures: Sequence[Figure]) -> tuple[int | None, ...]:
+    """The figures as a tuple in :data:`FIGURE_COLUMNS` order, None where there is none."""
+    if not figures:
+        return _NO_FIGURES
+    values = list(_NO_FIGURES)
+    for f in figures:
+        at = _FIGURE_OFFSETS.get((f.outcome, f.group))
+        if at is not None:
+            values[at : at + 3] = (f.low, f.best, f.high)
+    return tuple(values)
+
+
+def _position(place: Any) -> list[float]:
+    return geojson_position(lat=place.lat, lon=place.lon)
+
+
+def _sort_incidents(incidents: Iterable[Incident]) -> list[Incident]:
+    return sorted(incidents, key=lambda i: (i.date_start or "", i.incident_id))
+
+
+def _incidents_table(incidents: Sequence[Incident]) -> _Table:
+    rows, geometries = [], []
+    position, figure_values, codes_of = geojson_position, _figure_values, PRECISION_CODES.get
+    for inc in incidents:
+        sites = [s.site for s in inc.sites]
+        positions = [position(lat=s.lat, lon=s.lon) for s in sites]
+        codes = [c for c in map(codes_of, [s.precision for s in sites]) if c is not None]
+        area = inc.area
+        if area is not None:
+            if not positions:
+                positions = [position(lat=area.lat, lon=area.lon)]
+            if not codes:
+                codes = [area.geo_precision]
+        geometries.append(positions or None)
+        outlets = {s.outlet for s in inc.sources}
+        urls = {s.url for s in inc.sources}
+        rows.append(
+            (
+                inc.incident_id,
+                inc.title or None,
+                inc.date_start or None,
+                inc.date_end or None,
+                inc.date_precision or None,
+                inc.event_type or None,
+                inc.sub_event_type or None,
+                inc.kind or None,
+                _joined(inc.actors),
+                _joined(inc.targets),
+                len(sites),
+                _joined([s.name for s in sites]),
+                area.name if area is not None else None,
+                area.place_id if area is not None else None,
+                min(codes) if codes else None,
+                inc.n_sources,
+                "; ".join(sorted(outlets - {""})) or None,
+                "; ".join(sorted(urls - {""})) or None,
+                _joined(inc.flags),
+                *figure_values(inc.figures),
+            )
+        )
+    return _Table("incidents", rows, geometries)
+
+
+def _sites_table(incidents: Sequence[Incident]) -> _Table:
+    rows, geometries = [], []
+    for inc in incidents:
+        for index, isite in enumerate(inc.sites):
+            site = isite.site
+            geometries.append([geojson_position(lat=site.lat, lon=site.lon)])
+            rows.append(
+                (
+                    inc.incident_id,
+                    index,
+                    _text(site.name),
+                    _text(site.place_id),
+                    _text(site.precision),
+                    PRECISION_CODES.get(site.precision),
+                    _text(site.district),
+                    _text(site.province),
+                    _text(site.country),
+                    _joined(isite.article_ids),
+                    _text(inc.title),
+                    _text(inc.date_start),
+                    _text(inc.date_end),
+                    _text(inc.event_type),
+                    *_figure_values(isite.figures),
+                )
+            )
+    return _Table("sites", rows, geometries)
+
+
+def _mentions_table(incidents: Sequence[Incident], records: Iterable[ArticleRecord]) -> _Table:
+    incident_of = {(ev.article_id, ev.index): inc.incident_id for inc in incidents for ev in inc.events}
+    rows, geometries = [], []
+    for rec in sorted(records, key=lambda r: (r.article.id, r.article.path, r.article.line)):
+        outlet = _text(rec.article.source)
+        for m in sorted(rec.mentions, key=lambda m: (m.start, m.end)):
+            place = m.place
+            if place is None:
+                continue
+            geometries.append([_position(place)])
+            rows.append(
+                (
+                    m.article_id,
+                    incident_of.get((m.article_id, m.event_index)) if m.event_index is not None else None,
+                    outlet,
+                    m.role,
+                    m.surface,
+                    m.start,
+                    m.end,
+                    _text(m.sentence),
+                    place.place_id,
+                    place.name,
+                    _text(place.feature_type),
+                    place.geo_precision,
+                    _text(place.district),
+                    _text(place.province),
+                    _text(place.country),
+                    float(m.score),
+                    _text(m.match),
+                )
+            )
+    return _Table("mentions", rows, geometries)
+
+
+def _incident_claims(inc: Incident) -> list[Claim]:
+    """Every claim behind the incident, once each: its events' claims and its figures' claims."""
+    claims: dict[Claim, None] = {}
+    for ev in inc.events:
+        claims.update(dict.fromkeys(ev.claims))
+    for f in inc.figures:
+        claims.update(dict.fromkeys(f.claims))
+    for isite in inc.sites:
+        for f in isite.figures:
+            claims.update(dict.fromkeys(f.claims))
+    return sorted(claims, key=lambda c: (c.article_id, c.start, c.end, c.outcome, c.group))
+
+
+def _claim_location(claim: Claim, inc: Incident) -> tuple[Any, int | None, str | None]:
+    """Where a claim is placed: (place or site, geo_precision, located_at)."""
+    if claim.place is not None:
+        return claim.place, claim.place.geo_precision, "claim"
+    if claim.place_name:
+        wanted = claim.place_name.casefold()
+        for isite in inc.sites:
+            if isite.site.name.casefold() == wanted:
+                return isite.site, PRECISION_CODES.get(isite.site.precision), "site"
+    if claim.scope == "area" and inc.area is not None:
+        return inc.area, inc.area.geo_precision, "area"
+    if inc.sites:
+        site = inc.sites[0].site
+        return site, PRECISION_CODES.get(site.precision), "first_site"
+    if inc.area is not None:
+        return inc.area, inc.area.geo_precision, "area"
+    return None, None, None
+
+
+def _claims_table(incidents: Sequence[Incident]) -> _Table:
+    rows, geometries = [], []
+    for inc in incidents:
+        sources = {s.article_id: s for s in inc.sources}
+        for claim in _incident_claims(inc):
+            where, geo_precision, located_at = _claim_location(claim, inc)
+            source = sources.get(claim.article_id)
+            geometries.append([_position(where)] if where is not None else None)
+            rows.append(
+                (
+                    inc.incident_id,
+                    claim.article_id,
+                    _text(source.outlet) if source else None,
+                    _text(source.url) if source else None,
+                    claim.outcome,
+                    claim.group,
+                    claim.low,
+                    claim.best,
+                    claim.high,
+                    _text(claim.qualifier),
+                    _text(claim.claimant),
+                    _text(claim.claimant_type),
+                    _text(claim.time_scope),
+                    _text(claim.date),
+                    _text(claim.scope),
+                    _text(claim.place_name),
+                    claim.place.place_id if claim.place is not None else None,
+                    located_at,
+                    geo_precision,
+                    claim.surface,
+                    _text(claim.sentence),
+                    claim.start,
+                    claim.end,
+                )
+            )
+    return _Table("claims", rows, geometries)
+
+
+# --------------------------------------------------------------------------- areas
+
+
+@dataclass(slots=True)
+class _Area:
+    place_id: str | None
+    name: str | None
+    level: str
+    province: str | None
+    geometry: dict[str, Any]
+
+
+def _boundary_areas(boundaries: Mapping[str, Any] | Iterable[Mapping[str, Any]] | None) -> list[_Area]:
+    """District and province polygons from GeoJSON FeatureCollection dicts, in a fixed order."""
+    if boundaries is None:
+        return []
+    collections = [boundaries] if isinstance(boundaries, Mapping) else list(boundaries)
+    areas: dict[tuple[str, str, str], _Area] = {}
+    for fc in collections:
+        if not isinstance(fc, Mapping) or fc.get("type") != "FeatureCollection":
+            raise UsageError(
+                "boundaries must be GeoJSON FeatureCollection dicts, as Gazetteer.boundaries(level) returns"
+            )
+        for feature in fc.get("features", ()):
+            props = feature.get("properties") or {}
+            level = props.get("level")
+            if level not in _AREA_LEVELS or feature.get("geometry") is None:
+                continue
+            area = _Area(
+                place_id=props.get("place_id") or None,
+                name=props.get("name") or None,
+                level=level,
+                province=(props.get("name") if level == "province" else props.get("province")) or None,
+                geometry=rfc7946_geometry(feature["geometry"]),
+            )
+            areas[(level, area.province or "", area.name or "", area.place_id or "")] = area
+    return [areas[k] for k in sorted(areas, key=lambda k: (_AREA_LEVELS.index(k[0]), *k[1:]))]
+
+
+class _AreaIndex:
+    """Finds the district or province polygon of a name, a place or a point."""
+
+    def __init__(self, areas: Sequence[_Area]) -> None:
+        self.areas = areas
+        self._by_id: dict[str, int] = {}
+        self._by_name: dict[tuple[str, str, str], int] = {}
+        for i, a in enumerate(areas):
+            if a.place_id:
+                self._by_id.setdefault(a.place_id, i)
+            name = (a.name or "").casefold()
+            self._by_name.setdefault((a.level, name, (a.province or "").casefold()), i)
+            self._by_name.setdefault((a.level, name, ""), i)
+        self._trees: dict[str, tuple[Any, list[int]]] = {}
+
+    def by_name(self, level: str, name: str, province: str = "") -> int | None:
+        if not name:
+            return None
+        found = self._by_name.get((level, name.casefold(), province.casefold()))
+        if found is None and province:
+            found = self._by_name.get((level, name.casefold(), ""))
+        return found
+
+    def by_point(self, level: str, *, lat: float, lon: float) -> int | None:
+        """The first ``level`` polygon that contains the point (shapely, built on first use)."""
+        if level not in self._trees:
+            import shapely
+            from shapely.geometry import shape
+
+            members = [i for i, a in enumerate(self.areas) if a.level == level]
+            self._trees[level] = (shapely.STRtree([shape(self.areas[i].geometry) for i in members]), members)
+        tree, members = self._trees[level]
+        if not members:
+            return None
+        import shapely
+
+        hits = tree.query(shapely.Point(lon, lat), predicate="within")
+        return members[int(min(hits))] if len(hits) else None
+
+    def of_site(self, level: str, site: Any) -> int | None:
+        name = site.district if level == "district" else site.province
+        found = self.by_name(level, name, site.province if level == "district" else "")
+        return found if found is not None else self.by_point(level, lat=site.lat, lon=site.lon)
+
+    def of_place(self, level: str, place: Place) -> int | None:
+        found = self._by_id.get(place.place_id)
+        if found is not None and self.areas[found].level == level:
+            return found
+        if place.precision == level:
+            return self.by_name(level, place.name, place.province if level == "district" else "")
+        return None
+
+
+def _sum_figures(figures: Sequence[Figure]) -> tuple[int | None, int | None, int | None]:
+    """Sum of several incidents' figures: known lows, known bests; high only when every high is known."""
+    lows = [f.low for f in figures if f.low is not None]
+    bests = [f.best for f in figures if f.best is not None]
+    highs = [f.high for f in figures]
+    high = sum(highs) if highs and None not in highs else None  # type: ignore[arg-type]
+    return (sum(lows) if lows else None, sum(bests) if bests else None, high)
+
+
+def _areas_table(incidents: Sequence[Incident], areas: Sequence[_Area]) -> _Table:
+    """Figures of the incidents in each district and province.
+
+    Each level is counted on its own, so summing the district rows or the
+    province rows never counts a figure twice (never add the two levels):
+
+    * province: an incident counts once, in one province (its area's, else its
+      first located site's); all its figures are added there;
+    * district: when all of an incident's sites (and its area, if any) lie in one
+      district, all its figures are added there. Otherwise (sites in several
+      districts, or a figure for a whole province) only the sites' own figures
+      are added, each in its site's district; the rest is not spread or guessed.
+    """
+    index = _AreaIndex(areas)
+    n = [0] * len(areas)
+    contributions: list[list[Sequence[Figure]]] = [[] for _ in areas]
+    for inc in incidents:
+        area = inc.area
+        wide = area is not None and area.precision in ("province", "country") or (
+            area is not None and area.feature_type == "division"
+        )
+        site_districts = [index.of_site("district", s.site) for s in inc.sites]
+        districts = {d for d in site_districts if d is not None}
+        if area is not None and area.precision == "district":
+            found = index.of_place("district", area)
+            if found is not None:
+                districts.add(found)
+        for d in districts:
+            n[d] += 1
+        if len(districts) == 1 and None not in site_districts and not wide:
+            contributions[next(iter(districts))].append(inc.figures)
+        else:
+            for d, isite in zip(site_districts, inc.sites):
+                if d is not None and isite.figures:
+                    contributions[d].append(isite.figures)
+        province = None
+        if area is not None:
+            province = index.of_place("province", area)
+            if province is None and area.province:
+                province = index.by_name("province", area.province)
+        for isite in inc.sites:
+            if province is not None:
+                break
+            province = index.of_site("province", isite.site)
+        if province is not None:
+            n[province] += 1
+            contributions[province].append(inc.figures)
+    rows, geometries = [], []
+    for i, a in enumerate(areas):
+        by_key: dict[tuple[str, str], list[Figure]] = {}
+        for figures in contributions[i]:
+            for f in figures:
+                by_key.setdefault((f.outcome, f.group), []).append(f)
+        values: list[int | None] = []
+        for key in _FIGURE_KEYS:
+            values += _sum_figures(by_key[key]) if key in by_key else (None, None, None)
+        rows.append((a.place_id, a.name, a.level, a.province, n[i], *values))
+        geometries.append(a.geometry)
+    return _Table("areas", rows, geometries)
+
+
+def _default_boundaries(gazetteer: Any = None) -> list[dict[str, Any]]:
+    if gazetteer is None:
+        try:
+            from geoincident.gazetteer import Gazetteer
+        except ImportError as err:
+            raise OutputError(
+                "the areas layer needs district and province boundaries and the gazetteer is not "
+                "available; pass boundaries= or leave out the areas layer"
+            ) from err
+        gazetteer = Gazetteer.default()
+    return [gazetteer.boundaries("district"), gazetteer.boundaries("province")]
+
+
+def _build_table(
+    layer: str,
+    incidents: Sequence[Incident],
+    *,
+    records: Iterable[ArticleRecord] = (),
+    areas: Sequence[_Area] = (),
+) -> _Table:
+    with _gc_paused():
+        if layer == "incidents":
+            return _incidents_table(incidents)
+        if layer == "sites":
+            return _sites_table(incidents)
+        if layer == "mentions":
+            return _mentions_table(incidents, records)
+        if layer == "claims":
+            return _claims_table(incidents)
+        if layer == "areas":
+            return _areas_table(incidents, areas)
+    raise UsageError(f"unknown layer {layer!r}; the layers are {', '.join(LAYERS)}")
+
+
+# --------------------------------------------------------------------------- features
+
+
+def _geojson_geometry(geometry: Any) -> dict[str, Any] | None:
+    if geometry is None or isinstance(geometry, dict):
+        return geometry
+    if len(geometry) == 1:
+        return {"type": "Point", "coordinates": geometry[0]}
+    return {"type": "MultiPoint", "coordinates": geometry}
+
+
+def _features(table: _Table) -> list[dict[str, Any]]:
+    columns = table.columns
+    with _gc_paused():
+        return [
+            {"type": "Feature", "geometry": _geojson_geometry(geometry), "properties": dict(zip(columns, row))}
+            for row, geometry in zip(table.rows, table.geometries)
+        ]
+
+
+def layer_features(
+    layer: str,
+    incidents: Iterable[Incident],
+    *,
+    records: Iterable[ArticleRecord] = (),
+    boundaries: Mapping[str, Any] | Iterable[Mapping[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """One layer as a list of RFC 7946 Feature dicts with flat scalar properties.
+
+    ``records`` feed the ``mentions`` layer. ``boundaries`` feed the ``areas``
+    layer: one GeoJSON FeatureCollection dict or several (as
+    ``Gazetteer.boundaries("district")`` and ``("province")`` return, with
+    properties ``place_id``, ``name``, ``level``, ``province``); when None, the
+    default gazetteer's district and province boundaries are used.
+
+    Features come in a fixed order (incidents by date then id, records by
+    article id), whatever the order of the input.
+
+    >>> layer_features("sites", [])
+    []
+    >>> layer_features("roads", [])
+    Traceback (most recent call last):
+    ...
+    geoincident.errors.UsageError: unknown layer 'roads'; the layers are incidents, sites, mentions, claims, areas
+    """
+    (layer,) = _check_layers([layer])
+    areas: Sequence[_Area] = ()
+    if layer == "areas":
+        areas = _boundary_areas(_default_boundaries() if boundaries is None else boundaries)
+    table = _build_table(layer, _sort_incidents(incidents), records=records, areas=areas)
+    return _features(table)
+
+
+class IncidentCollection:
+    """Incidents (and the article records behind them) as GIS layers.
+
+    ``gazetteer`` (or explicit ``boundaries``, FeatureCollection dicts) supplies the
+    district and province polygons of the ``areas`` layer; by default the
+    default gazetteer's, loaded only when that layer is asked for.
+
+    >>> collection = IncidentCollection([])
+    >>> collection.__geo_interface__
+    {'type': 'FeatureCollection', 'features': []}
+    >>> len(collection)
+    0
+    """
+
+    def __init__(
+        self,
+        incidents: Iterable[Incident],
+        records: Iterable[ArticleRecord] = (),
+        *,
+        gazetteer: Any = None,
+        boundaries: Mapping[str, Any] | Iterable[Mapping[str, Any]] | None = None,
+    ) -> None:
+        self.incidents: tuple[Incident, ...] = tuple(_sort_incidents(incidents))
+        self.records: tuple[ArticleRecord, ...] = tuple(records)
+        self._gazetteer = gazetteer
+        self._boundaries = boundaries
+        self._areas: list[_Area] | None = None
+
+    def __len__(self) -> int:
+        return len(self.incidents)
+
+    def __iter__(self) -> Iterator[Incident]:
+        return iter(self.incidents)
+
+    def __repr__(self) -> str:
+        return f"IncidentCollection({len(self.incidents)} incidents, {len(self.records)} records)"
+
+    def _table(self, layer: str) -> _Table:
+        (layer,) = _check_layers([layer])
+        areas: Sequence[_Area] = ()
+        if layer == "areas":
+            if self._areas is None:
+                bounds = self._boundaries
+                if bounds is None:
+                    bounds = _default_boundaries(self._gazetteer)
+                self._areas = _boundary_areas(bounds)
+            areas = self._areas
+        return _build_table(layer, self.incidents, records=self.records, areas=areas)
+
+    def features(self, layer: str = "incidents") -> list[dict[str, Any]]:
+        """The ``layer`` as GeoJSON Feature dicts (see :func:`layer_features`)."""
+        return _features(self._table(layer))
+
+    @property
+    def __geo_interface__(self) -> dict[str, Any]:
+        """The incidents layer as a FeatureCollection (for geopandas, shapely, folium)."""
+        return feature_collection(self.features("incidents"))
+
+    def to_geodataframe(self, layer: str = "incidents") -> geopandas.GeoDataFrame:
+        """The ``layer`` as a GeoDataFrame in EPSG:4326 (see :func:`to_geodataframe`)."""
+        return _geodataframe(self._table(layer))
+
+    def write(
+        self,
+        path: str | Path,
+        *,
+        layers: str | Iterable[str] | None = None,
+        driver: str | None = None,
+        spatial_index: bool = True,
+    ) -> list[Path]:
+        """Write layers to ``path`` (see :func:`write_layers`)."""
+        return write_layers(self, path, layers=layers, driver=driver, spatial_index=spatial_index)
+
+
+def _collection(data: Any) -> IncidentCollection:
+    """An IncidentCollection from a collection, a pipeline result or an iterable of incidents."""
+    if isinstance(data, IncidentCollection):
+        return data
+    if hasattr(data, "incidents") and hasattr(data, "records"):
+        return IncidentCollection(data.incidents, data.records)
+    if isinstance(data, Incident):
+        return IncidentCollection([data])
+    return IncidentCollection(data)
+
+
+# --------------------------------------------------------------------------- columns, shapely, arrow
+
+
+def _transpose(table: _Table) -> list[list[Any]]:
+    """The rows as columns (lists: pyarrow converts lists 3x faster than tuples)."""
+    if not table.rows:
+        return [[] for _ in SCHEMAS[table.layer]]
+    with _gc_paused():
+        return [list(column) for column in zip(*table.rows)]
+
+
+def _shapely_geometries(table: _Table, *, promote: bool = False) -> Any:
+    """The table's geometries as a numpy array of shapely geometries (None where there is none).
+
+    Points and multipoints are built in two vectorised calls. With ``promote``,
+    single points become one-point MultiPoints and Polygons MultiPolygons, so a
+    layer has one geometry type (GeoPackage, FlatGeobuf).
+    """
+    import numpy as np
+
+    out = np.full(len(table.geometries), None, dtype=object)
+    with _gc_paused():
+        _fill_geometries(out, table, promote=promote)
+    return out
+
+
+def _fill_geometries(out: Any, table: _Table, *, promote: bool) -> None:
+    import numpy as np
+    import shapely
+    from shapely.geometry import shape
+
+    single_rows, single_xy = [], []
+    multi_rows, multi_xy, multi_parts = [], [], []
+    for i, geometry in enumerate(table.geometries):
+        if geometry is None:
+            continue
+        if isinstance(geometry, dict):
+            geom = shape(geometry)
+            if promote and geom.geom_type == "Polygon":
+                geom = shapely.MultiPolygon([geom])
+            out[i] = geom
+        elif len(geometry) == 1 and not promote:
+            single_rows.append(i)
+            single_xy.append(geometry[0])
+        else:
+            multi_parts.extend([len(multi_rows)] * len(geometry))
+            multi_rows.append(i)
+            multi_xy.extend(geometry)
+    if single_rows:
+        out[single_rows] = shapely.points(np.asarray(single_xy, dtype=float).reshape(-1, 2))
+    if multi_rows:
+        out[multi_rows] = shapely.multipoints(
+            np.asarray(multi_xy, dtype=float).reshape(-1, 2), indices=np.asarray(multi_parts)
+        )
+
+
+def _geodataframe(table: _Table) -> geopandas.GeoDataFrame:
+    import geopandas
+    import numpy as np
+    import pandas
+
+    string_dtype: Any = "str" if int(pandas.__version__.split(".")[0]) >= 3 else object
+    data: dict[str, Any] = {}
+    for (name, kind), values in zip(SCHEMAS[table.layer], _transpose(table)):
+        if kind == INTEGER:
+            data[name] = pandas.array(list(values), dtype="Int64")
+        elif kind == REAL:
+            data[name] = np.array(values, dtype=float)
+        else:
+            data[name] = pandas.Series(list(values), dtype=string_dtype)
+    geometry = geopandas.array.from_shapely(_shapely_geometries(table), crs="EPSG:4326")
+    return geopandas.GeoDataFrame(data, geometry=geometry, crs="EPSG:4326")
+
+
+def to_geodataframe(data: Any, *, layer: str = "incidents") -> geopandas.GeoDataFrame:
+    """One layer as a GeoDataFrame in EPSG:4326, from the same rows as the GeoJSON.
+
+    ``data`` is an :class:`IncidentCollection`, a pipeline result (with
+    ``incidents`` and ``records``) or an iterable of incidents. Integer columns are
+    nullable (``Int64``); incidents are Points or MultiPoints as in GeoJSON.
+
+    >>> to_geodataframe([], layer="sites").crs.to_epsg()
+    4326
+    """
+    return _collection(data).to_geodataframe(layer)
+
+
+def _arrow_columns(table: _Table) -> list[pyarrow.Array]:
+    import pyarrow as pa
+
+    types = {STRING: pa.string(), INTEGER: pa.int64(), REAL: pa.float64()}
+    columns = _transpose(table)
+    with _gc_paused():
+        return [pa.array(values, type=types[kind]) for (_n, kind), values in zip(SCHEMAS[table.layer], columns)]
+
+
+def _arrow_table(table: _Table) -> pyarrow.Table:
+    """Columns plus WKB geometries in a ``geometry`` column, with no per-feature dicts."""
+    import pyarrow as pa
+    import shapely
+
+    wkb = shapely.to_wkb(_shapely_geometries(table, promote=_GDAL_GEOMETRY_TYPES[table.layer].startswith("Multi")))
+    return pa.table([*_arrow_columns(table), pa.array(wkb, type=pa.binary())], names=[*table.columns, "geometry"])
+
+
+def _lat_lon(table: _Table) -> tuple[list[float | None], list[float | None]]:
+    """One lat/lon per row for CSV: the first position, or a point inside a polygon."""
+    lats: list[float | None] = []
+    lons: list[float | None] = []
+    for geometry in table.geometries:
+        if geometry is None:
+            lats.append(None)
+            lons.append(None)
+            continue
+        if isinstance(geometry, dict):
+            import shapely
+            from shapely.geometry import shape
+
+            point = shapely.point_on_surface(shape(geometry))
+            lon, lat = geojson_position(lat=point.y, lon=point.x)
+        else:
+            lon, lat = geometry[0]
+        lats.append(lat)
+        lons.append(lon)
+    return lats, lons
+
+
+# --------------------------------------------------------------------------- files
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """An output format: its name, the GDAL driver that reads it, its extension."""
+
+    name: str
+    driver: str
+    extension: str
+    multi_layer: bool  # True when one file holds every layer
+
+
+#: Formats by name. A directory gets one file per layer; a file's extension picks its format.
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("geojson", "GeoJSON", ".geojson", False),
+        Format("geojsonl", "GeoJSONSeq", ".geojsonl", False),
+        Format("geojsons", "GeoJSONSeq", ".geojsons", False),
+        Format("gpkg", "GPKG", ".gpkg", True),
+        Format("fgb", "FlatGeobuf", ".fgb", False),
+        Format("csv", "CSV", ".csv", False),
+    )
+}
+_BY_EXTENSION = {f.extension: f for f in FORMATS.values()}
+_BY_DRIVER = {f.driver.casefold(): f for f in reversed(list(FORMATS.values()))}
+
+
+def _format_named(driver: str) -> Format:
+    key = driver.casefold().lstrip(".")
+    found = FORMATS.get(key) or _BY_DRIVER.get(key)
+    if found is None:
+        raise UsageError(f"unknown format {driver!r}; the formats are {', '.join(FORMATS)}")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Output:
+    path: Path
+    layers: tuple[str, ...]
+    format: Format
+
+
+def _nearest_existing(path: Path) -> Path:
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate
+    return Path(".")
+
+
+def _check_writable_dir(directory: Path, shown: str | Path) -> None:
+    existing = _nearest_existing(directory)
+    if not existing.is_dir():
+        raise OutputError(f"cannot write {shown}: {existing} is not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write {shown}: {existing} is not writable (choose a directory you can write to)")
+
+
+def _plan(path: str | Path, *, layers: str | Iterable[str] | None, driver: str | None) -> list[_Output]:
+    text = os.fspath(path)
+    target = Path(text)
+    is_dir = target.is_dir() or text.endswith(("/", os.sep)) or not target.suffix
+    if is_dir:
+        if target.exists() and not target.is_dir():
+            raise OutputError(f"cannot write {text}: it is a file, not a directory")
+        fmt = _format_named(driver) if driver else FORMATS["geojson"]
+        names = _check_layers(layers)
+        _check_writable_dir(target, text)
+        return [_Output(target / f"{name}{fmt.extension}", (name,), fmt) for name in names]
+    fmt = _BY_EXTENSION.get(target.suffix.lower())
+    if fmt is None:
+        raise OutputError(
+            f"cannot write {text}: unknown extension {target.suffix!r}; use a directory (one file per "
+            f"layer) or one of {', '.join(_BY_EXTENSION)}"
+        )
+    if driver and _format_named(driver) is not fmt:
+        raise UsageError(f"format {driver!r} does not match the extension of {text} ({fmt.name})")
+    names = _check_layers(layers, default=LAYERS if fmt.multi_layer else ("incidents",))
+    if len(names) > 1 and not fmt.multi_layer:
+        raise UsageError(
+            f"a {fmt.extension} file holds one layer, and {len(names)} were asked for "
+            f"({', '.join(names)}); ask for one, or write a directory with the {fmt.name} format, "
+            f"or a .gpkg file, which holds every layer"
+        )
+    if target.exists() and target.is_dir():
+        raise OutputError(f"cannot write {text}: it is a directory")
+    _check_writable_dir(target.parent, text)
+    return [_Output(target, names, fmt)]
+
+
+def check_output(
+    path: str | Path, *, layers: str | Iterable[str] | None = None, driver: str | None = None
+) -> list[Path]:
+    """The files :func:`write_layers` would write, or the error it would raise, without writing.
+
+    Commands call it before the slow work, to fail fast on a bad ``-o``.
+
+    >>> [p.name for p in check_output("layers/", layers="incidents,sites")]
+    ['incidents.geojson', 'sites.geojson']
+    >>> check_output("out.shp")
+    Traceback (most recent call last):
+    ...
+    geoincident.errors.OutputError: cannot write out.shp: unknown extension '.shp'; use a directory (one file per layer) or one of .geojson, .geojsonl, .geojsons, .gpkg, .fgb, .csv
+    """
+    return [out.path for out in _plan(path, layers=layers, driver=driver)]
+
+
+@contextlib.contextmanager
+def _gdal_errors(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except RuntimeError as err:  # pyogrio's DataSourceError, DataLayerError, ... are RuntimeErrors
+        raise OutputError(f"cannot write {path}: {err}") from err
+
+
+@contextlib.contextmanager
+def _reproducible_gdal_dates() -> Iterator[None]:
+    """With ``SOURCE_DATE_EPOCH`` set (reproducible builds), GeoPackages carry that date, not now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        yield
+        return
+    import datetime
+
+    import pyogrio
+
+    when = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
+    before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": when.strftime("%Y-%m-%dT%H:%M:%S.000Z")})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
+
+
+def _write_one(collection: IncidentCollection, part: Path, out: _Output, *, spatial_index: bool) -> None:
+    fmt = out.format
+    if fmt.name in ("geojson", "geojsonl", "geojsons"):
+        (layer,) = out.layers
+        features = collection.features(layer)
+        with open(part, "wb") as fh:
+            if fmt.name == "geojson":
+                dump_feature_collection(features, fh)
+            else:
+                dump_feature_sequence(features, fh, rs=fmt.name == "geojsons")
+        return
+    if fmt.name == "csv":
+        import pyarrow as pa
+        import pyarrow.csv
+
+        (layer,) = out.layers
+        table = collection._table(layer)
+        lats, lons = _lat_lon(table)
+        arrow = pa.table(
+            [*_arrow_columns(table), pa.array(lats, pa.float64()), pa.array(lons, pa.float64())],
+            names=[*table.columns, "lat", "lon"],
+        )
+        pyarrow.csv.write_csv(arrow, part, write_options=pyarrow.csv.WriteOptions(quoting_style="needed"))
+        return
+    import pyogrio
+
+    with _gdal_errors(out.path), _reproducible_gdal_dates():
+        for layer in out.layers:
+            table = collection._table(layer)
+            # FlatGeobuf's packed R-tree cannot hold a row without geometry (an unlocated
+            # incident): such a layer is written without the index rather than without the row.
+            index = spatial_index and not (fmt.name == "fgb" and None in table.geometries)
+            pyogrio.write_arrow(
+                _arrow_table(table),
+                part,
+                layer=layer,
+                driver=fmt.driver,
+                geometry_name="geometry",
+                geometry_type=_GDAL_GEOMETRY_TYPES[layer],
+                crs="EPSG:4326",
+                layer_options={} if index else {"SPATIAL_INDEX": "NO"},
+            )
+
+
+def write_layers(
+    data: Any,
+    path: str | Path,
+    *,
+    layers: str | Iterable[str] | None = None,
+    driver: str | None = None,
+    spatial_index: bool = True,
+) -> list[Path]:
+    """Write layers of ``data`` to ``path``; return the files written.
+
+    * a directory (existing, ending in ``/``, or without extension): one file per
+      layer named after it, ``incidents.geojson``, ``sites.geojson``, ... (every
+      layer unless ``layers`` says otherwise); ``driver`` picks another format
+      for them (``geojsonl``, ``gpkg``, ``fgb``, ``csv``);
+    * ``FILE.gpkg``: every layer (or ``layers``) in one GeoPackage;
+    * ``FILE.geojson``, ``FILE.geojsonl``, ``FILE.geojsons``, ``FILE.fgb``,
+      ``FILE.csv``: one layer per file, ``incidents`` unless ``layers`` names
+      another (FlatGeobuf holds one layer per file; for several, write a directory
+      with ``driver="fgb"``).
+
+    CSV files carry ``lat`` and ``lon`` columns (an incident's first site; a point
+    inside an area). ``spatial_index=False`` makes GeoPackage and FlatGeobuf
+    about twice as fast to write, and slower to query.
+
+    Every file is written to a temporary file in its directory and renamed into
+    place only when all of them are complete: on error nothing is left behind.
+    Unknown layer or format: :class:`UsageError`; unknown extension or a path
+    that cannot be written: :class:`OutputError`.
+    """
+    plan = _plan(path, layers=layers, driver=driver)
+    collection = _collection(data)
+    directory = plan[0].path.parent
+    made = [] if directory.exists() else [d for d in (directory, *directory.parents) if not d.exists()]
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"cannot write {path}: {err.strerror or err}") from err
+    try:
+        with StagedFiles() as stage:
+            for out in plan:
+                _write_one(collection, stage.add(out.path), out, spatial_index=spatial_index)
+    except BaseException:
+        for d in made:  # innermost first; only the empty directories this call made
+            with contextlib.suppress(OSError):
+                d.rmdir()
+        raise
+    return [out.path for out in plan]

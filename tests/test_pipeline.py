@@ -1,0 +1,149 @@
+"""The one loop from inputs to records and incidents: parallel, streaming, forgiving of bad inputs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from geoincident import pipeline
+from geoincident.errors import InputError, UsageError
+from geoincident.pipeline import iter_records, process, resolve_jobs, slim_record
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """The seeds as text files, plus the same reports as JSON lines with two bad lines, and bad files."""
+    import orjson
+
+    root = tmp_path_factory.mktemp("corpus")
+    shutil.copytree(SEEDS, root / "seeds")
+    lines = [orjson.dumps({"id": f"line-{p.stem}", "text": p.read_text(encoding="utf-8")}) for p in sorted(SEEDS.iterdir())]
+    lines.insert(2, b'{"id": "broken", "text": ')  # line 3: malformed JSON
+    lines.append(b'{"id": "no-text"}')  # last line: no text
+    (root / "reports.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    (root / "empty.txt").write_bytes(b"")
+    return root
+
+
+@pytest.fixture(scope="module")
+def serial(corpus):
+    errors = []
+    result = process([corpus], jobs=1, on_error=errors.append)
+    return result, errors
+
+
+def test_every_good_article_is_extracted_and_every_bad_input_reported(corpus, serial):
+    result, errors = serial
+    n_seeds = len(list(SEEDS.iterdir()))
+    assert result.articles == len(result.records) == 2 * n_seeds
+    assert len(result.errors) == len(errors) == 3
+    assert all(isinstance(err, InputError) for err in errors)
+    where = sorted((Path(err.path).name, err.line if err.path.endswith(".jsonl") else 0) for err in errors)
+    assert where == [("empty.txt", 0), ("reports.jsonl", 3), ("reports.jsonl", n_seeds + 2)]
+    assert result.incidents, "the seeds report incidents"
+
+
+def test_records_come_in_input_order(corpus, serial):
+    result, _ = serial
+    ids = [r.article.id for r in result.records]
+    assert ids == [r.article.id for r in iter_records([corpus], on_error=lambda err: None)]
+    line_ids = [i for i in ids if i.startswith("line-")]
+    assert line_ids == sorted(line_ids)
+
+
+def test_two_jobs_give_the_same_records_and_incidents_as_one(corpus, serial):
+    result, errors = serial
+    errors2 = []
+    parallel = process([corpus], jobs=2, on_error=errors2.append)
+    assert parallel.records == result.records
+    assert parallel.incidents == result.incidents
+    assert sorted(map(str, errors2)) == sorted(map(str, errors))
+
+
+def test_two_jobs_in_a_forkserver_give_the_same_records(corpus, serial, monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr(pipeline, "_pool_context", lambda: multiprocessing.get_context("forkserver"))
+    result, _ = serial
+    records = list(iter_records([corpus / "seeds"], jobs=2))
+    assert records == [r for r in result.records if r.article.path.startswith(str(corpus / "seeds"))]
+
+
+def test_without_on_error_a_bad_input_raises(corpus):
+    with pytest.raises(InputError, match="empty.txt"):
+        list(iter_records([corpus / "empty.txt"]))
+
+
+def test_keep_records_false_keeps_no_text_and_gives_the_same_incidents(corpus, serial):
+    result, _ = serial
+    lean = process([corpus], jobs=2, keep_records=False, on_error=lambda err: None)
+    assert lean.records == []
+    assert lean.articles == result.articles
+    assert lean.incidents == result.incidents
+
+
+def test_slim_records_hold_no_text_no_mentions(serial):
+    record = serial[0].records[0]
+    slim = slim_record(record)
+    assert record.article.text and slim.article.text == ""
+    assert slim.mentions == () and slim.claims == ()
+    assert slim.events == record.events and slim.article.id == record.article.id
+
+
+def test_reading_is_lazy_one_job(tmp_path):
+    """The first record comes before the later inputs are even looked at."""
+    text = (SEEDS / sorted(p.name for p in SEEDS.iterdir())[0]).read_text(encoding="utf-8")
+    seen: list[int] = []
+
+    def inputs():
+        for i in range(50):
+            path = tmp_path / f"{i:03d}.txt"
+            path.write_text(text, encoding="utf-8")
+            seen.append(i)
+            yield path
+
+    records = iter_records(inputs())
+    next(records)
+    assert len(seen) <= 2
+    records.close()
+
+
+def test_reading_is_bounded_with_two_jobs(tmp_path):
+    """Workers get a bounded number of articles ahead: memory does not grow with the corpus."""
+    text = (SEEDS / sorted(p.name for p in SEEDS.iterdir())[0]).read_text(encoding="utf-8")
+    n = 400
+    seen: list[int] = []
+
+    def inputs():
+        for i in range(n):
+            path = tmp_path / f"{i:03d}.txt"
+            path.write_text(text, encoding="utf-8")
+            seen.append(i)
+            yield path
+
+    records = iter_records(inputs(), jobs=2)
+    next(records)
+    ahead = 2 * pipeline.CHUNKS_IN_FLIGHT * pipeline.CHUNK_SIZE + pipeline.CHUNK_SIZE
+    assert len(seen) <= ahead < n
+    records.close()
+
+
+def test_progress_stays_quiet_when_stderr_is_not_a_terminal(corpus, capsys):
+    list(iter_records([corpus / "seeds"], progress=True))
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("jobs", [-1, 1.5, "2", True])
+def test_bad_jobs_is_a_usage_error(jobs):
+    with pytest.raises(UsageError, match="jobs"):
+        resolve_jobs(jobs)
+
+
+def test_zero_jobs_means_every_core():
+    import os
+
+    assert resolve_jobs(0) == (os.cpu_count() or 1)

@@ -1,0 +1,28 @@
+"""The record helpers that fix coordinate order, checked with an asymmetric point."""
+
+from geoincident.records import Place, geojson_position, leaflet_location
+
+# Quetta (GeoNames 1167528): latitude and longitude differ, so a swap cannot pass unnoticed.
+QUETTA_LAT, QUETTA_LON = 30.18414, 67.00141
+
+
+def test_geojson_position_is_lon_lat():
+    assert geojson_position(lat=QUETTA_LAT, lon=QUETTA_LON) == [QUETTA_LON, QUETTA_LAT]
+
+
+def test_leaflet_location_is_lat_lon():
+    assert leaflet_location(lat=QUETTA_LAT, lon=QUETTA_LON) == [QUETTA_LAT, QUETTA_LON]
+
+
+def test_positions_round_to_six_decimals():
+    assert geojson_position(lat=30.123456789, lon=67.987654321) == [67.987654, 30.123457]
+
+
+def test_place_precision_follows_feature_type():
+    def place(ft: str) -> Place:
+        return Place(place_id="x", name="X", feature_type=ft, lat=QUETTA_LAT, lon=QUETTA_LON)
+
+    assert place("town").precision == "town" and place("town").geo_precision == 1
+    assert place("district").precision == "district" and place("district").geo_precision == 2
+    assert place("province").precision == "province" and place("province").geo_precision == 3
+    assert place("country").precision == "country"
