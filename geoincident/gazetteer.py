@@ -85,6 +85,8 @@ SPOT_WORLD_MIN_POPULATION = 50_000
 FUZZY_NEAREST = 0.55
 #: Queries with keys shorter than this are never matched fuzzily.
 FUZZY_MIN_LEN = 4
+#: Answers :meth:`Gazetteer.lookup` remembers before it starts afresh.
+LOOKUP_CACHE_SIZE = 100_000
 #: Trailing words that say what kind of place is meant ("Nushki district").
 TYPE_WORDS: dict[str, str] = {
     "district": "district", "division": "division", "province": "province", "city": "town", "town": "town",
@@ -383,6 +385,8 @@ class Gazetteer:
         self._automaton: Any = None
         self._districts: Any = None
         self._spot_cache: dict[str, tuple[Candidate, ...]] = {}
+        # answers are immutable, and news repeats its names: remember them (cleared when full)
+        self._lookup_cache: dict[tuple, tuple[Candidate, ...]] = {}
         self._common: frozenset[str] | None = None
 
     def _add_name(self, i: int, name: str, *, canonical: bool, needs_context: bool) -> None:
@@ -482,7 +486,14 @@ class Gazetteer:
         >>> [c.place.feature_type for c in gaz.lookup("Nushki district", limit=1)]
         ['district']
         """
-        return self._lookup(name, country=country, near=near, limit=limit, cutoff=FUZZY_LIST)
+        memo = (name, country, near, limit)
+        cands = self._lookup_cache.get(memo)
+        if cands is None:
+            cands = tuple(self._lookup(name, country=country, near=near, limit=limit, cutoff=FUZZY_LIST))
+            if len(self._lookup_cache) >= LOOKUP_CACHE_SIZE:
+                self._lookup_cache.clear()
+            self._lookup_cache[memo] = cands
+        return list(cands)
 
     def _lookup(self, name: str, *, country, near, limit: int, cutoff: float, fuzzy: bool = True) -> list[Candidate]:
         query = " ".join(name.split())
@@ -596,7 +607,7 @@ class Gazetteer:
         """
         from rapidfuzz import fuzz
 
-        cands = self._lookup(name, country=country, near=near, limit=limit, cutoff=FUZZY_LIST)
+        cands = self.lookup(name, country=country, near=near, limit=limit)
         if cands:
             top = cands[0]
             if top.match != "fuzzy":

@@ -213,7 +213,9 @@ def write_geojson(features: Iterable[Mapping[str, Any]], path: str | Path) -> Pa
     return Path(path)
 
 
-def write_geojsonseq(features: Iterable[Mapping[str, Any]], path: str | Path, *, rs: bool | None = None) -> Path:
+def write_geojsonseq(
+    features: Iterable[Mapping[str, Any]], path: str | Path, *, rs: bool | None = None
+) -> Path:
     """Write ``features`` as a GeoJSON text sequence, atomically.
 
     ``rs`` defaults to True for ``.geojsons`` (RFC 8142) and False otherwise

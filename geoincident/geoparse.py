@@ -77,7 +77,7 @@ class RoleLexicon:
     """``lexicon/roles.json`` compiled once: cue regexes and word sets."""
 
     window: int
-    left_re: re.Pattern[str]
+    left_cues: Any  # ahocorasick.Automaton: lower-cased cue phrase -> its length
     left_role: dict[str, str]  # cue phrase (single-spaced, lower) -> role or "weak"
     right_cues: dict[str, re.Pattern[str]]  # role -> cue right after a mention, filler adverbs skipped
     violence_re: re.Pattern[str]
@@ -149,7 +149,7 @@ def role_lexicon() -> RoleLexicon:
             right[role] = re.compile(gap + r"(?:" + alt + r")\b", re.IGNORECASE)
     return RoleLexicon(
         window=int(data["window_chars"]),
-        left_re=re.compile(r"(?<![\w-])(?:" + _alternation(left_role) + r")(?![\w-])"),
+        left_cues=_automaton(left_role),
         left_role=left_role,
         right_cues=right,
         violence_re=re.compile(r"\b(?:" + _alternation(data["violence_words"]) + r")\b", re.IGNORECASE),
@@ -312,17 +312,51 @@ def _is_headline(text: str, pos: int) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
-def _left_cue(lex: RoleLexicon, text: str, lo: int, pos: int) -> tuple[str, str, bool]:
-    """(role-or-"weak", cue phrase, whether the cue ends right before ``pos``) of the nearest cue."""
-    window = text[max(lo, pos - lex.window) : pos].lower()
-    last = None
-    for m in lex.left_re.finditer(window):
-        if lex.left_role[" ".join(m.group(0).split())]:  # neutral phrases ("at least") mask their words
-            last = m
-    if last is None:
+_SPACES = str.maketrans({"\n": " ", "\t": " ", "\r": " ", "\u00a0": " "})
+
+
+class _CueIndex:
+    """Every cue phrase of the text (whole words, leftmost-longest), found in one automaton pass."""
+
+    __slots__ = ("starts", "ends", "phrases")
+
+    def __init__(self, lex: RoleLexicon, text: str) -> None:
+        lower = text.lower().translate(_SPACES)
+        n = len(lower)
+        hits = []
+        for end, length in lex.left_cues.iter(lower):
+            start = end - length + 1
+            if (start == 0 or not _wordish(lower[start - 1])) and (end + 1 == n or not _wordish(lower[end + 1])):
+                hits.append((start, -length))
+        hits.sort()
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.phrases: list[str] = []
+        last = -1
+        for start, neg in hits:
+            if start < last:
+                continue
+            last = start - neg
+            self.starts.append(start)
+            self.ends.append(last)
+            self.phrases.append(lower[start:last])
+
+    def nearest(self, lex: RoleLexicon, text: str, lo: int, pos: int) -> tuple[str, str, bool]:
+        """(role or "weak", phrase, whether only spaces separate it from ``pos``) of the last cue
+        ending in ``(lo, pos]`` within the window; neutral phrases skipped."""
+        first = pos - lex.window
+        i = bisect_right(self.ends, pos) - 1
+        # a cue may straddle ``lo``: "Frontier Corps [headquarters] in Nushki" (a sub-site ends at lo)
+        while i >= 0 and self.ends[i] > lo and self.starts[i] >= first:
+            role = lex.left_role.get(self.phrases[i], "")
+            if role:
+                return role, self.phrases[i], not text[self.ends[i] : pos].strip()
+            i -= 1
         return "", "", False
-    phrase = " ".join(last.group(0).split())
-    return lex.left_role[phrase], phrase, not window[last.end() :].strip()
+
+
+def _wordish(ch: str) -> bool:
+    return ch.isalnum() or ch in "-_"
 
 
 def _right_cue(lex: RoleLexicon, text: str, end: int) -> str:
@@ -373,7 +407,8 @@ def find_mentions(
             subs.pop(si)
         items.append(_Item(sp.start, sp.end, sp.surface, tuple(sp.candidates), sent_of(sp.start)))
 
-    items = _drop_non_places(lex, text, items)
+    cues = _CueIndex(lex, text)
+    items = _drop_non_places(lex, text, items, cues)
     country, near = _article_context(items)
     for it in items:
         want_district = False
@@ -391,7 +426,7 @@ def find_mentions(
     _add_dateline(text, items, gazetteer=gazetteer, dateline=dateline, country=country, sent_of=sent_of)
 
     allm = sorted(items + subs, key=lambda x: x.start)
-    _assign_roles(lex, text, allm, sentences, past_sentences)
+    _assign_roles(lex, text, allm, sentences, past_sentences, cues)
     _attach_subsites(text, allm)
     kept = [
         it
@@ -420,7 +455,7 @@ def find_mentions(
     return out
 
 
-def _drop_non_places(lex: RoleLexicon, text: str, items: list[_Item]) -> list[_Item]:
+def _drop_non_places(lex: RoleLexicon, text: str, items: list[_Item], cues: _CueIndex) -> list[_Item]:
     """Remove surnames, ordinary words and context-only names without a place cue."""
     persons: set[str] = set()
     keep: list[_Item] = []
@@ -450,7 +485,7 @@ def _drop_non_places(lex: RoleLexicon, text: str, items: list[_Item]) -> list[_I
             if lex.speech_re.match(text, it.end) and context_only:
                 continue
         if context_only:
-            role, _, adjacent = _left_cue(lex, text, 0, it.start)
+            role, _, adjacent = cues.nearest(lex, text, 0, it.start)
             nxt = _NEXT_WORD.match(text, it.end)
             if not ((role and adjacent and role != "other") or (nxt and nxt.group(1).lower() in lex.area_nouns)):
                 continue
@@ -486,6 +521,7 @@ def _assign_roles(
     items: list[_Item],
     sentences: Sequence[tuple[int, int]],
     past_sentences: Collection[int],
+    cues: _CueIndex,
 ) -> None:
     violent: dict[int, bool] = {}
 
@@ -515,7 +551,7 @@ def _assign_roles(
         elif not it.subsite and (nxt := _NEXT_WORD.match(text, it.end)) and nxt.group(1) in lex.modifier_heads:
             role, why = "other", f"names an organisation or title ({it.surface} {nxt.group(1)})"
         else:
-            cue, phrase, _ = _left_cue(lex, text, lo, it.start)
+            cue, phrase, _ = cues.nearest(lex, text, lo, it.start)
             if cue and cue != "weak":
                 role, why = cue, f"cue {phrase!r}"
             elif r := _right_cue(lex, text, it.end):

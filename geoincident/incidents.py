@@ -1,4 +1,4 @@
-"""Merge article events into incidents: one record per real event, with low/best/high figures and an audit trail.
+"""Merge article events into incidents: one record per real event, low/best/high figures, an audit trail.
 
 Pure core: article records (or plain article events) in, :class:`~geoincident.records.Incident` out.
 The rules are documented in ``docs/reconciliation.md``; in short:
@@ -246,7 +246,10 @@ def _unique(claims: Iterable[Claim]) -> list[Claim]:
 
 
 def _sort_claims(claims: Iterable[Claim]) -> tuple[Claim, ...]:
-    return tuple(sorted(_unique(claims), key=lambda c: (c.article_id, c.start, c.end, c.surface, c.outcome, c.group)))
+    def key(c: Claim) -> tuple:
+        return (c.article_id, c.start, c.end, c.surface, c.outcome, c.group)
+
+    return tuple(sorted(_unique(claims), key=key))
 
 
 def _breakdowns(claims: Sequence[Claim], *, at_site: bool = False) -> list[tuple[Claim, ...]]:
@@ -378,16 +381,18 @@ def _reconcile_group(
         flags.append(f"{what}: no source gives a figure for the whole incident; {best} is {derived}")
 
     # breakdowns that do not make the total (identical breakdowns from several outlets reported once)
+    def values_of(b: tuple[Claim, ...]) -> tuple[int, ...]:
+        return tuple(sorted((claim_bounds(c).point or 0 for c in b), reverse=True))
+
     seen: dict[tuple[int, ...], list[Claim]] = {}
     for b in breakdowns:
-        values = tuple(sorted((claim_bounds(c).point or 0 for c in b), reverse=True))
-        seen.setdefault(values, []).extend(b)
+        seen.setdefault(values_of(b), []).extend(b)
     for values, cs in seen.items():
         total = sum(values)
         if derived == "the sum of a day-by-day breakdown" or best is None or total == best:
             continue
         first = min(
-            (b for b in breakdowns if tuple(sorted((claim_bounds(c).point or 0 for c in b), reverse=True)) == values),
+            (b for b in breakdowns if values_of(b) == values),
             key=lambda b: (not all(c.date for c in b), b[0].article_id),
         )
         labels = sorted(((claim_bounds(c).point or 0, _time_label(c)) for c in first), key=lambda x: -x[0])
@@ -413,9 +418,8 @@ def _reconcile_group(
             if b.point is None and best is not None and (
                 (b.low is not None and b.low > best) or (b.high is not None and b.high < best)
             ):
-                flags.append(
-                    f"{what}: {_phrase(c)} ({_describe_sources([c], sources)}) does not fit the best figure {best}"
-                )
+                who = _describe_sources([c], sources)
+                flags.append(f"{what}: {_phrase(c)} ({who}) does not fit the best figure {best}")
             continue
         outside = (b.floor is not None and high is not None and b.floor > high) or (
             b.ceiling is not None and low is not None and b.ceiling < low
@@ -433,7 +437,9 @@ def _reconcile_group(
         parts_sum = sum(n for _, n in c.parts)
         if c.parts and ceiling is not None and parts_sum > ceiling:
             named = " + ".join(f"{n} {name}" for name, n in c.parts)
-            flags.append(f"{what}: {named} = {parts_sum} exceeds {_phrase(c)} in the same claim ({c.article_id})")
+            flags.append(
+                f"{what}: {named} = {parts_sum} exceeds {_phrase(c)} in the same claim ({c.article_id})"
+            )
 
     figure = Figure(outcome, group, low, best, high, _sort_claims(claims), rule)
     return figure, flags
@@ -488,7 +494,9 @@ def _people_flags(figures: Mapping[str, Figure], *, outcome: str) -> list[str]:
     if people.high is not None and total > people.high:
         return [f"{outcome}: {named} = {total} exceeds the {people.high} people at most that sources count"]
     if people.low is not None and total < people.low:
-        return [f"{outcome}: {named} = {total} falls short of the {people.low} people at least that sources count"]
+        return [
+            f"{outcome}: {named} = {total} falls short of the {people.low} people at least that sources count"
+        ]
     return []
 
 
@@ -560,13 +568,13 @@ def reconcile_claims(
     >>> def claim(n, group, q="exact", art="a"):
     ...     lo, hi = n, (None if q == "at_least" else n)
     ...     return Claim(art, f"{n} {group}", 0, 9, "", "killed", group, lo, n, hi, q)
-    >>> figures, flags = reconcile_claims([claim(17, "security_forces"), claim(11, "security_forces", art="b")])
+    >>> claims = [claim(17, "security_forces"), claim(11, "security_forces", art="b")]
+    >>> figures, flags = reconcile_claims(claims)
     >>> [(f.group, f.low, f.best, f.high) for f in figures]
     [('security_forces', 11, 17, 17), ('total', 11, 17, 17)]
     >>> flags[0]
     'killed security forces: sources differ: 17 (a) vs 11 (b); best 17 by the ucdp rule'
-    >>> figures, _ = reconcile_claims([claim(17, "security_forces"), claim(11, "security_forces", art="b")],
-    ...                               rule="acled")
+    >>> figures, _ = reconcile_claims(claims, rule="acled")
     >>> figures[0].best
     11
     """
@@ -705,7 +713,11 @@ def _compatible(a: _EventInfo, b: _EventInfo) -> bool:
 
 
 def _candidate_pairs(
-    infos: Sequence[_EventInfo], members: list[int], pairs: set[tuple[int, int]], *, only_across: set[int] | None = None
+    infos: Sequence[_EventInfo],
+    members: list[int],
+    pairs: set[tuple[int, int]],
+    *,
+    only_across: set[int] | None = None,
 ) -> None:
     """Add the pairs of ``members`` whose dates may be within the window (a sweep over start dates)."""
 
@@ -841,7 +853,9 @@ def _claims_at(site: Site, claims: Iterable[Claim]) -> list[Claim]:
     return out
 
 
-def _title(event_type: str, sub_event_type: str, sites: Sequence[Site], area: Place | None, dates: str) -> str:
+def _title(
+    event_type: str, sub_event_type: str, sites: Sequence[Site], area: Place | None, dates: str
+) -> str:
     words = (
         _TITLE_WORDS.get(f"{event_type}/{sub_event_type}")
         or _TITLE_WORDS.get(sub_event_type)
@@ -873,7 +887,9 @@ def _dates(events: Sequence[ArticleEvent]) -> tuple[str, str, str]:
     return same[0], same[-1], finest.date_precision
 
 
-def _incident_id(date_start: str, sites: Sequence[Site], area: Place | None, events: Sequence[ArticleEvent]) -> str:
+def _incident_id(
+    date_start: str, sites: Sequence[Site], area: Place | None, events: Sequence[ArticleEvent]
+) -> str:
     places = sorted(s.place_id for s in sites) or ([area.place_id] if area is not None else [])
     if not places:  # nothing but the reports themselves
         places = sorted(f"{e.article_id}#{e.index}" for e in events)
@@ -935,13 +951,17 @@ def _build_one(
         area=area,
         figures=figures,
         flags=tuple(dict.fromkeys(flags + site_flags)),
-        sources=tuple(sorted((source_of[a] for a in article_ids), key=lambda s: (s.published, s.outlet, s.article_id))),
+        sources=tuple(
+            sorted((source_of[a] for a in article_ids), key=lambda s: (s.published, s.outlet, s.article_id))
+        ),
         events=tuple(events),
         kind="main" if any(e.kind == "main" for e in events) else "past",
     )
 
 
-def build_incidents(records: Iterable[ArticleRecord | ArticleEvent], *, rule: str = DEFAULT_RULE) -> list[Incident]:
+def build_incidents(
+    records: Iterable[ArticleRecord | ArticleEvent], *, rule: str = DEFAULT_RULE
+) -> list[Incident]:
     """Merge the events of article records (or plain article events) into incidents.
 
     The result is sorted by date and id, and does not depend on the order of ``records``. ``rule`` is
@@ -972,9 +992,13 @@ def build_incidents(records: Iterable[ArticleRecord | ArticleEvent], *, rule: st
             )
         elif isinstance(item, ArticleEvent):
             events.append(item)
-            source_of.setdefault(item.article_id, Source(item.article_id, item.source, item.url, item.published))
+            source_of.setdefault(
+                item.article_id, Source(item.article_id, item.source, item.url, item.published)
+            )
         else:
-            raise UsageError(f"build_incidents takes ArticleRecord or ArticleEvent values, not {type(item).__name__}")
+            raise UsageError(
+                f"build_incidents takes ArticleRecord or ArticleEvent values, not {type(item).__name__}"
+            )
     sources = _Sources(
         {k: s.outlet for k, s in source_of.items()}, {k: s.published for k, s in source_of.items()}
     )
@@ -1106,8 +1130,17 @@ def incident_to_dict(incident: Incident) -> dict:
         "sites": sites,
         "figures": [_figure_dict(f, outlets) for f in incident.figures],
         "sources": [
-            {"article_id": s.article_id, "outlet": s.outlet, "url": s.url, "published": s.published, "title": s.title}
+            {
+                "article_id": s.article_id,
+                "outlet": s.outlet,
+                "url": s.url,
+                "published": s.published,
+                "title": s.title,
+            }
             for s in incident.sources
         ],
-        "events": [{"article_id": e.article_id, "index": e.index, "kind": e.kind, "date": e.date} for e in incident.events],
+        "events": [
+            {"article_id": e.article_id, "index": e.index, "kind": e.kind, "date": e.date}
+            for e in incident.events
+        ],
     }

@@ -123,7 +123,8 @@ SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
     "claims": (
         *_columns("incident_id article_id source url outcome group", STRING),
         *_columns("low best high", INTEGER),
-        *_columns("qualifier claimant claimant_type time_scope date scope place_name place_id located_at", STRING),
+        *_columns("qualifier claimant claimant_type time_scope date scope", STRING),
+        *_columns("place_name place_id located_at", STRING),
         ("geo_precision", INTEGER),
         *_columns("surface quote", STRING),
         *_columns("start end", INTEGER),
@@ -617,10 +618,10 @@ def _geojson_geometry(geometry: Any) -> dict[str, Any] | None:
 
 
 def _features(table: _Table) -> list[dict[str, Any]]:
-    columns = table.columns
+    columns, to_geometry = table.columns, _geojson_geometry
     with _gc_paused():
         return [
-            {"type": "Feature", "geometry": _geojson_geometry(geometry), "properties": dict(zip(columns, row))}
+            {"type": "Feature", "geometry": to_geometry(geometry), "properties": dict(zip(columns, row))}
             for row, geometry in zip(table.rows, table.geometries)
         ]
 
@@ -645,10 +646,10 @@ def layer_features(
 
     >>> layer_features("sites", [])
     []
-    >>> layer_features("roads", [])
+    >>> layer_features("roads", [])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    geoincident.errors.UsageError: unknown layer 'roads'; the layers are incidents, sites, mentions, claims, areas
+    geoincident.errors.UsageError: unknown layer 'roads'; the layers are incidents, sites, ...
     """
     (layer,) = _check_layers([layer])
     areas: Sequence[_Area] = ()
@@ -836,7 +837,7 @@ def _arrow_columns(table: _Table) -> list[pyarrow.Array]:
     types = {STRING: pa.string(), INTEGER: pa.int64(), REAL: pa.float64()}
     columns = _transpose(table)
     with _gc_paused():
-        return [pa.array(values, type=types[kind]) for (_n, kind), values in zip(SCHEMAS[table.layer], columns)]
+        return [pa.array(v, type=types[kind]) for (_name, kind), v in zip(SCHEMAS[table.layer], columns)]
 
 
 def _arrow_table(table: _Table) -> pyarrow.Table:
@@ -844,8 +845,9 @@ def _arrow_table(table: _Table) -> pyarrow.Table:
     import pyarrow as pa
     import shapely
 
-    wkb = shapely.to_wkb(_shapely_geometries(table, promote=_GDAL_GEOMETRY_TYPES[table.layer].startswith("Multi")))
-    return pa.table([*_arrow_columns(table), pa.array(wkb, type=pa.binary())], names=[*table.columns, "geometry"])
+    promote = _GDAL_GEOMETRY_TYPES[table.layer].startswith("Multi")
+    wkb = pa.array(shapely.to_wkb(_shapely_geometries(table, promote=promote)), type=pa.binary())
+    return pa.table([*_arrow_columns(table), wkb], names=[*table.columns, "geometry"])
 
 
 def _lat_lon(table: _Table) -> tuple[list[float | None], list[float | None]]:
@@ -926,7 +928,7 @@ def _check_writable_dir(directory: Path, shown: str | Path) -> None:
     if not existing.is_dir():
         raise OutputError(f"cannot write {shown}: {existing} is not a directory")
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write {shown}: {existing} is not writable (choose a directory you can write to)")
+        raise OutputError(f"cannot write {shown}: {existing} is not writable (choose a writable directory)")
 
 
 def _plan(path: str | Path, *, layers: str | Iterable[str] | None, driver: str | None) -> list[_Output]:
@@ -970,10 +972,10 @@ def check_output(
 
     >>> [p.name for p in check_output("layers/", layers="incidents,sites")]
     ['incidents.geojson', 'sites.geojson']
-    >>> check_output("out.shp")
+    >>> check_output("out.shp")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    geoincident.errors.OutputError: cannot write out.shp: unknown extension '.shp'; use a directory (one file per layer) or one of .geojson, .geojsonl, .geojsons, .gpkg, .fgb, .csv
+    geoincident.errors.OutputError: cannot write out.shp: unknown extension '.shp'; use a directory ...
     """
     return [out.path for out in _plan(path, layers=layers, driver=driver)]
 

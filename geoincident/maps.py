@@ -58,7 +58,7 @@ BASEMAP_ATTRIBUTION = "Boundaries &copy; OpenStreetMap contributors (ODbL); plac
 #: Most town dots drawn on the offline basemap (the most populous in view of the data).
 MAX_TOWNS = 400
 #: Towns labelled already at the zoom where district names appear.
-MAJOR_TOWNS = 25
+MAJOR_TOWNS = 15
 #: Most quotes kept per incident in its popup.
 MAX_QUOTES = 12
 _MARKER_ATTR = "_geoincident_offline"
@@ -588,6 +588,7 @@ def _write_atomic(path: Path, text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; a map is meant to be shared
         os.replace(tmp, path)
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
@@ -596,6 +597,12 @@ def _write_atomic(path: Path, text: str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 _LOADS = (

@@ -65,6 +65,8 @@ def fold(name: str) -> str:
     >>> fold("Türkiye")
     'turkiye'
     """
+    if name.isalpha() and name.isascii():  # one plain word: the common case
+        return name.lower()
     s = name.translate(_APOSTROPHES)
     if not s.isascii():
         s = unicodedata.normalize("NFKD", s.casefold().translate(_SPECIAL))
@@ -85,7 +87,9 @@ def key(name: str) -> str:
     for old, new in ROMANISATION_FOLDS:
         if old in s:
             s = s.replace(old, new)
-    return _DOUBLE.sub(r"\1", s)
+    if any(a == b for a, b in zip(s, s[1:])):
+        s = _DOUBLE.sub(r"\1", s)
+    return s
 
 
 def is_latin(name: str) -> bool:

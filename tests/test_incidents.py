@@ -108,7 +108,11 @@ def records_of(case: dict) -> list[ArticleRecord]:
     records = []
     for art in case["articles"]:
         article = Article(
-            id=art["id"], text="", title=art.get("title", ""), published=art["published"], source=art["outlet"]
+            id=art["id"],
+            text="",
+            title=art.get("title", ""),
+            published=art["published"],
+            source=art["outlet"],
         )
         events = []
         n_claims = 0
@@ -226,7 +230,9 @@ def _canonical(incidents: list[Incident]) -> str:
     return json.dumps([incident_to_dict(i) for i in incidents], sort_keys=True)
 
 
-@pytest.mark.parametrize("name", ["conflicting_figures", "past_incidents", "breakdown", "same_town_week_apart"])
+@pytest.mark.parametrize(
+    "name", ["conflicting_figures", "past_incidents", "breakdown", "same_town_week_apart"]
+)
 def test_order_of_inputs_does_not_matter(name: str) -> None:
     records = records_of(json.loads((CASES_DIR / f"{name}.json").read_text()))
     expected = _canonical(build_incidents(records))
@@ -234,7 +240,8 @@ def test_order_of_inputs_does_not_matter(name: str) -> None:
         assert _canonical(build_incidents(list(perm))) == expected
     events = [e for r in records for e in r.events]
     random.Random(4).shuffle(events)
-    assert [i.incident_id for i in build_incidents(events)] == [i.incident_id for i in build_incidents(records)]
+    ids = [i.incident_id for i in build_incidents(records)]
+    assert [i.incident_id for i in build_incidents(events)] == ids
 
 
 def test_subset_that_still_carries_the_facts_gives_the_same_figures() -> None:
@@ -242,7 +249,8 @@ def test_subset_that_still_carries_the_facts_gives_the_same_figures() -> None:
     full = build_incidents(records)[0]
     # beta repeats only what alpha and gamma say
     subset = build_incidents([r for r in records if r.article.id != "beta"])[0]
-    for key in ("killed_militants", "killed_security_forces", "killed_civilians", "killed_unknown", "killed_total"):
+    for group in ("militants", "security_forces", "civilians", "unknown", "total"):
+        key = f"killed_{group}"
         assert _bounds(subset, key) == _bounds(full, key), key
     # the same discrepancies, whatever outlets are left to list behind them
     assert [f.split(" (")[0] for f in subset.flags] == [f.split(" (")[0] for f in full.flags]
@@ -306,7 +314,8 @@ def test_incident_to_dict_flattens_and_keeps_the_trail() -> None:
     inc = build_incidents(records)[0]
     d = incident_to_dict(inc)
     json.dumps(d)  # JSON-ready
-    assert (d["killed_militants_low"], d["killed_militants_best"], d["killed_militants_high"]) == (101, 145, 145)
+    militants = (d["killed_militants_low"], d["killed_militants_best"], d["killed_militants_high"])
+    assert militants == (101, 145, 145)
     assert d["injured_total_best"] is None  # every layer column is present, None when nobody counts it
     assert d["n_sources"] == 3 and len(d["sources"]) == 3
     sf = next(f for f in d["figures"] if f["outcome"] == "killed" and f["group"] == "security_forces")
@@ -336,3 +345,19 @@ def test_a_chain_of_daily_reports_does_not_glue_a_week_together() -> None:
     for inc in incidents:
         span = (int(inc.date_end[-2:]) - int(inc.date_start[-2:]))
         assert span <= 3
+
+
+def test_two_events_of_one_article_never_share_an_incident() -> None:
+    quetta = _site("quetta")
+
+    def event(article: str, index: int, kind: str, day: str) -> ArticleEvent:
+        return ArticleEvent(article, index, kind, "", day, "day", "", "", (), (), (quetta,), None, ())
+
+    # A reports an attack on 2 March and recalls "yesterday's" attack; B reported that one on 1 March
+    a_main, a_past = event("A", 0, "main", "2026-03-02"), event("A", 1, "past", "2026-03-01")
+    b_main = event("B", 0, "main", "2026-03-01")
+    incidents = build_incidents([a_main, a_past, b_main])
+    groups = sorted(sorted((e.article_id, e.index) for e in i.events) for i in incidents)
+    assert groups == [[("A", 0)], [("A", 1), ("B", 0)]]
+    recalled = next(i for i in incidents if len(i.events) == 2)
+    assert recalled.kind == "main"  # B reports it, A only recalls it

@@ -8,6 +8,7 @@ tests/test_maps_browser.py opens the same maps in a real Chromium.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -390,6 +391,9 @@ def test_save_map_is_atomic_and_refuses_a_missing_directory(tmp_path):
     m = maps.make_map([], gazetteer=False)
     maps.save_map(m, target)
     assert target.read_text("utf-8").startswith("<!DOCTYPE html>")
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # as any new file, not mkstemp's 0600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html"]
 
 

@@ -213,6 +213,25 @@ def test_hostile_report_runs_no_script_and_the_map_still_works(visit):
     assert "Roadside bomb near Turbat" in visit.popup_text()
 
 
+def test_the_notebook_display_draws_the_map_in_its_iframe(browser, tmp_path):
+    m = maps.make_map(fixture_incidents(), gazetteer=TinyGazetteer(), offline=True)
+    path = tmp_path / "notebook.html"
+    path.write_text(f"<!DOCTYPE html><html><body>{m._repr_html_()}</body></html>", "utf-8")
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:", "about:"))
+               else r.abort())
+    try:
+        page.goto(path.resolve().as_uri())
+        frame = page.frames[-1]
+        frame.wait_for_function("window.geoincidentReady !== undefined", timeout=30_000)
+        assert frame.evaluate("() => window.geoincident.sites.getLayers().length") == 9
+        assert errors == []
+    finally:
+        page.close()
+
+
 # --------------------------------------------------------------------------- through the pipeline
 
 
