@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(VENV)/bin/geoincident gazetteer cache --quiet  # compile the worldwide GeoNames layer once (~20 s)
 	@touch $@
 
 # JavaScript and CSS of Leaflet and its plugins, from the npm registry, for offline maps.

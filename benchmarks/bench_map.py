@@ -119,8 +119,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     t = time.perf_counter()
     gazetteer = Gazetteer.default()
-    towns = [p for p in gazetteer if p.feature_type == "town" and p.country == "PK"]
+    places = gazetteer.curated_places() if hasattr(gazetteer, "curated_places") else gazetteer
+    towns = [p for p in places if p.feature_type == "town" and p.country == "PK"]
     print(f"gazetteer loaded in {time.perf_counter() - t:.2f} s ({len(towns)} Pakistani towns)")
+    from geoincident.maps import make_map
+
+    t = time.perf_counter()
+    make_map([], offline=True, gazetteer=gazetteer)  # imports folium, shapely; reads the assets
+    print(f"first (empty) map, imports included: {time.perf_counter() - t:.2f} s")
     chromium = None if args.no_browser else shutil.which("chromium")
     if not args.no_browser and chromium is None:
         print("chromium not found: browser timings skipped (make browser installs it)")

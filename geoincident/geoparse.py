@@ -77,7 +77,7 @@ class RoleLexicon:
     """``lexicon/roles.json`` compiled once: cue regexes and word sets."""
 
     window: int
-    left_cues: Any  # ahocorasick.Automaton: lower-cased cue phrase -> its length
+    left_re: re.Pattern[str]  # every left cue, weak preposition and neutral phrase, longest first
     left_role: dict[str, str]  # cue phrase (single-spaced, lower) -> role or "weak"
     right_cues: dict[str, re.Pattern[str]]  # role -> cue right after a mention, filler adverbs skipped
     violence_re: re.Pattern[str]
@@ -149,7 +149,7 @@ def role_lexicon() -> RoleLexicon:
             right[role] = re.compile(gap + r"(?:" + alt + r")\b", re.IGNORECASE)
     return RoleLexicon(
         window=int(data["window_chars"]),
-        left_cues=_automaton(left_role),
+        left_re=re.compile(r"(?<![\w-])(?:" + _alternation(left_role) + r")(?![\w-])"),
         left_role=left_role,
         right_cues=right,
         violence_re=re.compile(r"\b(?:" + _alternation(data["violence_words"]) + r")\b", re.IGNORECASE),
@@ -209,27 +209,38 @@ def _km(a: Place, b: Place) -> float:
 
 
 def _article_context(items: Sequence[_Item]) -> tuple[str, Place | None]:
-    """The article's country (most places agree on it) and a centroid of its unambiguous towns."""
+    """The article's country (most places agree on it) and a centroid of its unambiguous towns.
+
+    A name votes for a country when all its candidates lie in that country or its first is a
+    country or region; a town is an anchor when no other place of the country shares its name
+    more than 50 km away.
+    """
     votes: Counter[str] = Counter()
+    seen: dict[str, str] = {}
     for it in items:
-        countries = {c.place.country for c in it.candidates if c.place.country}
-        top = it.candidates[0].place
-        if len(countries) == 1 or top.feature_type in ("country", "province", "admin1", "district"):
-            if top.country:
-                votes[top.country] += 1
+        vote = seen.get(it.surface)
+        if vote is None:
+            countries = {c.place.country for c in it.candidates if c.place.country}
+            top = it.candidates[0].place
+            vote = top.country if len(countries) == 1 or top.feature_type in _BROAD | {"district"} else ""
+            seen[it.surface] = vote
+        if vote:
+            votes[vote] += 1
     if not votes:
         return "", None
     country = votes.most_common(1)[0][0]
-    towns = [
-        it.candidates[0].place
-        for it in items
-        if len(it.candidates) == 1 and it.candidates[0].place.country == country
-        and it.candidates[0].place.feature_type in _TOWNISH
-    ]
+    towns = {}
+    for it in items:
+        top = it.candidates[0].place
+        if it.surface in towns or top.country != country or top.feature_type not in _TOWNISH:
+            continue
+        same = [c.place for c in it.candidates[1:] if c.place.country == country]
+        if all(_km(p, top) <= NEAR_SAME_KM for p in same):
+            towns[it.surface] = top
     if not towns:
         return country, None
-    lat = sum(p.lat for p in towns) / len(towns)
-    lon = sum(p.lon for p in towns) / len(towns)
+    lat = sum(p.lat for p in towns.values()) / len(towns)
+    lon = sum(p.lon for p in towns.values()) / len(towns)
     return country, Place("_centroid", "centroid", "point", lat=lat, lon=lon, country=country)
 
 
@@ -312,51 +323,33 @@ def _is_headline(text: str, pos: int) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
-_SPACES = str.maketrans({"\n": " ", "\t": " ", "\r": " ", "\u00a0": " "})
-
-
 class _CueIndex:
-    """Every cue phrase of the text (whole words, leftmost-longest), found in one automaton pass."""
+    """The cue phrases before a mention (a regex over a short window: cheaper than a pass over the
+    whole text, since only the words just before each place matter)."""
 
-    __slots__ = ("starts", "ends", "phrases")
+    __slots__ = ()
 
     def __init__(self, lex: RoleLexicon, text: str) -> None:
-        lower = text.lower().translate(_SPACES)
-        n = len(lower)
-        hits = []
-        for end, length in lex.left_cues.iter(lower):
-            start = end - length + 1
-            if (start == 0 or not _wordish(lower[start - 1])) and (end + 1 == n or not _wordish(lower[end + 1])):
-                hits.append((start, -length))
-        hits.sort()
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        self.phrases: list[str] = []
-        last = -1
-        for start, neg in hits:
-            if start < last:
-                continue
-            last = start - neg
-            self.starts.append(start)
-            self.ends.append(last)
-            self.phrases.append(lower[start:last])
+        pass
 
     def nearest(self, lex: RoleLexicon, text: str, lo: int, pos: int) -> tuple[str, str, bool]:
         """(role or "weak", phrase, whether only spaces separate it from ``pos``) of the last cue
-        ending in ``(lo, pos]`` within the window; neutral phrases skipped."""
-        first = pos - lex.window
-        i = bisect_right(self.ends, pos) - 1
-        # a cue may straddle ``lo``: "Frontier Corps [headquarters] in Nushki" (a sub-site ends at lo)
-        while i >= 0 and self.ends[i] > lo and self.starts[i] >= first:
-            role = lex.left_role.get(self.phrases[i], "")
-            if role:
-                return role, self.phrases[i], not text[self.ends[i] : pos].strip()
-            i -= 1
+        in ``text[lo:pos]`` within the window; neutral phrases ("at least") mask their words."""
+        window = text[max(lo, pos - lex.window) : pos].lower()
+        last = None
+        for m in lex.left_re.finditer(window):
+            last = m
+        while last is not None:
+            phrase = " ".join(last.group(0).split())
+            role = lex.left_role[phrase]
+            if not role:  # neutral: look further left
+                window = window[: last.start()]
+                last = None
+                for m in lex.left_re.finditer(window):
+                    last = m
+                continue
+            return role, phrase, not window[last.end() :].strip()
         return "", "", False
-
-
-def _wordish(ch: str) -> bool:
-    return ch.isalnum() or ch in "-_"
 
 
 def _right_cue(lex: RoleLexicon, text: str, end: int) -> str:
@@ -410,12 +403,14 @@ def find_mentions(
     cues = _CueIndex(lex, text)
     items = _drop_non_places(lex, text, items, cues)
     country, near = _article_context(items)
+    answers: dict[tuple[str, bool], tuple[Candidate | None, str]] = {}
     for it in items:
-        want_district = False
         nxt = _NEXT_WORD.match(text, it.end)
-        if nxt and nxt.group(1) in ("district", "District"):
-            want_district = True
-        cand, why = resolve_in_context(it.candidates, country=country, near=near, want_district=want_district)
+        want_district = nxt is not None and nxt.group(1) in ("district", "District")
+        key = (it.surface, want_district)
+        if key not in answers:  # the same name resolves the same way throughout the article
+            answers[key] = resolve_in_context(it.candidates, country=country, near=near, want_district=want_district)
+        cand, why = answers[key]
         if cand is None:
             it.reason = why
         else:
