@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from geoincident.lexicon import KeywordIndex, alternation, load
+from geoincident.lexicon import alternation, load
+from geoincident.lexicon.scan import scan
 
 __all__ = ["ActorMention", "find_actors", "classify_event", "ACTOR_KINDS"]
 
@@ -36,17 +39,10 @@ class ActorMention:
 
 
 class _Actors:
+    """Target cues; the actor names themselves are found by :func:`geoincident.lexicon.scan.scan`."""
+
     def __init__(self) -> None:
         lex = load("actors")
-        keys: dict[str, tuple[str, str, str, str]] = {}  # lower-case spelling -> (name, kind, role, exact case or "")
-        for entry in lex["actors"]:
-            name, kind, role = entry["name"], entry["kind"], entry["role"]
-            for spelling in entry.get("spellings", ()):
-                for variant in {spelling, spelling.replace("-", " ")}:
-                    keys[variant.lower()] = (name, kind, role, "")
-            for acronym in entry.get("acronyms", ()):
-                keys[acronym.lower()] = (name, kind, role, acronym)
-        self.index = KeywordIndex(keys)
         self.before = re.compile(rf"\b(?:{alternation(lex['target_cues_before'])})\b(?:\s+\S+){{0,4}}\s+$")
         self.after = re.compile(rf"\s*(?:\S+\s+){{0,3}}?(?:{alternation(lex['target_cues_after'])})\b")
 
@@ -72,10 +68,9 @@ def find_actors(text: str) -> list[ActorMention]:
     [('Tehrik-e-Taliban Pakistan', 'perpetrator'), ('Tehrik-e-Taliban Pakistan', 'perpetrator'), ('Security forces', 'other')]
     """
     lex = _actors()
-    low = text.lower()
-    if len(low) != len(text):  # a few Unicode letters change length when lower-cased
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    hits = sorted(lex.index.find(low), key=lambda h: (h[0], -h[1]))
+    sc = scan(text)
+    low = sc.low
+    hits = sorted(sc.hits["actor"], key=lambda h: (h[0], -h[1]))
     out: list[ActorMention] = []
     covered = -1
     for start, end, (name, kind, role, exact) in hits:
@@ -94,17 +89,8 @@ def find_actors(text: str) -> list[ActorMention]:
 class _Events:
     def __init__(self) -> None:
         lex = load("event_types")
-        self.rules: list[tuple[str, str, str]] = []  # (group name, event_type, sub_event_type)
-        parts = []
-        for i, rule in enumerate(lex["rules"]):
-            name = f"r{i}"
-            self.rules.append((name, rule["event_type"], rule["sub_event_type"]))
-            parts.append(rf"(?P<{name}>\b(?:{alternation(rule['cues'])})\b)")
-        self.pattern = re.compile("|".join(parts), re.IGNORECASE)
-        self.index = {name: (et, st) for name, et, st in self.rules}
-        self.suicide = re.compile(rf"\b(?:{alternation(lex['suicide_cues'])})\b", re.IGNORECASE)
-        self.security = re.compile(rf"\b(?:{alternation(lex['security_words'])})\b", re.IGNORECASE)
-        self.generic = re.compile(rf"\b(?:{alternation(lex['generic_attack_cues'])})\b", re.IGNORECASE)
+        # rule index -> (event_type, sub_event_type); the cues are found by lexicon.scan
+        self.rules: list[tuple[str, str]] = [(rule["event_type"], rule["sub_event_type"]) for rule in lex["rules"]]
         self.explosions = lex["explosion_type"]
 
 
@@ -113,8 +99,12 @@ def _events() -> _Events:
     return _Events()
 
 
-def classify_event(text: str) -> tuple[str, str]:
+def classify_event(text: str, *, spans: Sequence[tuple[int, int]] | None = None) -> tuple[str, str]:
     """ACLED ``(event_type, sub_event_type)`` of the event ``text`` describes, or ``("", "")``.
+
+    ``spans`` (``(start, end)`` offsets, e.g. the sentences of one event) limits the cues to
+    those parts of ``text``: classifying an event of an article this way reuses the article's
+    keyword pass instead of scanning a joined copy of its sentences.
 
     The rule (``docs/extraction.md``): the earliest specific cue decides (a blast, an
     armed clash, an abduction...); an explosion becomes a suicide bomb when any suicide
@@ -127,16 +117,26 @@ def classify_event(text: str) -> tuple[str, str]:
     ('Explosions/Remote violence', 'Remote explosive/landmine/IED')
     >>> classify_event("gunmen opened fire on passengers")
     ('Violence against civilians', 'Attack')
+    >>> text = "A blast hit Quetta. Later, gunmen opened fire on passengers."
+    >>> classify_event(text, spans=[(20, len(text))])
+    ('Violence against civilians', 'Attack')
     """
     ev = _events()
-    m = ev.pattern.search(text)
-    if m is not None:
-        event_type, sub = ev.index[m.lastgroup or ""]
-        if event_type == ev.explosions and ev.suicide.search(text):
+    hits = scan(text).hits
+    if spans is not None:
+        hits = {tag: _inside(hits[tag], spans) for tag in ("event", "suicide", "security", "generic")}
+    first = min(((start, rule) for start, _, rule in hits["event"]), default=None)
+    if first is not None:
+        event_type, sub = ev.rules[first[1]]
+        if event_type == ev.explosions and hits["suicide"]:
             return event_type, "Suicide bomb"
         return event_type, sub
-    if ev.generic.search(text):
-        if ev.security.search(text):
+    if hits["generic"]:
+        if hits["security"]:
             return "Battles", "Armed clash"
         return "Violence against civilians", "Attack"
     return "", ""
+
+
+def _inside(hits: list[tuple[int, int, Any]], spans: Iterable[tuple[int, int]]) -> list[tuple[int, int, Any]]:
+    return [h for h in hits if any(s <= h[0] and h[1] <= e for s, e in spans)]

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from geoincident.dates import find_dates, parse_published
+from geoincident.dates import _find_dates, parse_published
 from geoincident.errors import GeoincidentError, InputError
 from geoincident.lexicon import alternation, load
 from geoincident.records import Article
@@ -79,7 +79,9 @@ def _rules() -> _Rules:
     return _Rules()
 
 
-_SPACE = str.maketrans({"\xa0": " ", "\u200b": "", "\ufeff": "", "\t": " ", "\r": ""})
+# Characters replaced before reading lines: str.translate with a table walks the text in Python-level
+# steps when it holds non-ASCII characters (curly quotes), so each is replaced only when present.
+_SPACE = (("\xa0", " "), ("\u200b", ""), ("\ufeff", ""), ("\t", " "), ("\r", ""))
 
 
 def _key(line: str) -> str:
@@ -107,7 +109,10 @@ def parse_text(
     """
     rules = _rules()
     published = parse_published(published) if published else ""
-    lines = [ln.rstrip() for ln in text.translate(_SPACE).split("\n")]
+    for char, repl in _SPACE:
+        if char in text:
+            text = text.replace(char, repl)
+    lines = [ln.rstrip() for ln in text.split("\n")]
 
     kept: list[str] = []  # "" marks a paragraph break
     seen_short: set[str] = set()
@@ -180,7 +185,7 @@ def parse_text(
     if not published and dl_date:
         year = copyright_year or _latest_year(body)
         if year:
-            found = find_dates(f"{dl_date} {year}")
+            found = _find_dates(f"{dl_date} {year}", "", cache=False)
             published = found[0].date if found and found[0].precision == "day" else ""
     return Article(
         id=id,
@@ -199,7 +204,7 @@ def _date_line(ln: str) -> tuple[str, str]:
     """``(iso date, outlet)`` when a header line is a publication date ("February 02, 2026Clash Report")."""
     rules = _rules()
     rest = rules.date_line.match(ln).group("rest")  # type: ignore[union-attr]
-    found = find_dates(rest)
+    found = _find_dates(rest, "", cache=False)
     if not found or found[0].start != 0 or found[0].precision != "day" or not found[0].date:
         return "", ""
     tail = rest[found[0].end :]

@@ -19,24 +19,10 @@ import functools
 import re
 from dataclasses import dataclass
 
-from geoincident.lexicon import KeywordIndex, alternation, load
+from geoincident.lexicon import alternation, load
+from geoincident.lexicon.scan import scan
 
 __all__ = ["DateMention", "find_dates", "resolve_date", "parse_published"]
-
-_MONTHS = {
-    name: i
-    for i, names in enumerate(
-        [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-            ("october", "oct"), ("november", "nov"), ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_WEEKDAYS = {d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
-
 
 @dataclass(frozen=True, slots=True)
 class DateMention:
@@ -50,16 +36,12 @@ class DateMention:
 
 
 class _Patterns:
-    """Triggers (month and weekday names, relative phrases) and the small patterns checked around them."""
+    """The small patterns checked around the triggers (month and weekday names, relative phrases)
+    that :func:`geoincident.lexicon.scan.scan` finds."""
 
     def __init__(self) -> None:
         lex = load("dates")
         self.relative: dict[str, dict] = lex["relative"]
-        triggers: dict[str, tuple[str, str]] = {m: ("month", m) for m in _MONTHS}
-        triggers.update({d: ("weekday", d) for d in _WEEKDAYS})
-        triggers.update({r: ("rel", r) for r in self.relative})
-        triggers["days ago"] = ("ago", "")
-        self.triggers = KeywordIndex(triggers)
         self.day_before = re.compile(r"(?<![\d,.])(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?$")
         self.day_after = re.compile(r"\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?")
         self.year_after = re.compile(r"\.?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)")
@@ -115,43 +97,41 @@ def _relative(key: str, published: dt.date | None, previous: dt.date | None) -> 
     return (anchor + dt.timedelta(days=rule.get("days", 0))).isoformat(), rule["precision"]
 
 
-def _candidates(text: str, low: str) -> list[tuple[int, int, str, tuple]]:
+def _candidates(text: str, low: str, hits: dict[str, list]) -> list[tuple[int, int, str, tuple]]:
     """``(start, end, kind, data)`` of every date phrase, unresolved, possibly overlapping."""
     pat = _patterns()
     out: list[tuple[int, int, str, tuple]] = []
-    for start, end, (kind, key) in pat.triggers.find(low):
-        if kind == "month":
-            if not text[start].isupper() or (key == "may" and text[start:end] != "May"):
-                continue  # "may", "march" and "sat" as words
-            month = _MONTHS[key]
-            m = pat.day_after.match(text, end)
-            if m:
-                y = int(m.group("y")) if m.group("y") else None
-                out.append((start, m.end(), "md", (month, int(m.group("d")), y)))
-                continue
-            b = pat.day_before.search(text, max(0, start - 12), start)
-            if b:
-                tail = end + (1 if text[end : end + 1] == "." else 0)
-                ym = pat.year_after.match(text, end)
-                y = int(ym.group("y")) if ym else None
-                out.append((b.start(), ym.end() if ym else tail, "md", (month, int(b.group("d")), y)))
-                continue
+    for start, end, month in hits["month"]:
+        if not text[start].isupper() or (month == 5 and end - start == 3 and text[start:end] != "May"):
+            continue  # "may", "march" and "sat" as words
+        m = pat.day_after.match(text, end)
+        if m:
+            y = int(m.group("y")) if m.group("y") else None
+            out.append((start, m.end(), "md", (month, int(m.group("d")), y)))
+            continue
+        b = pat.day_before.search(text, max(0, start - 12), start)
+        if b:
+            tail = end + (1 if text[end : end + 1] == "." else 0)
             ym = pat.year_after.match(text, end)
-            if ym:
-                out.append((start, ym.end(), "month", (month, int(ym.group("y")))))
-        elif kind == "weekday":
-            if not text[start].isupper():
-                continue
-            pm = pat.weekday_prefix.search(low, max(0, start - 20), start)
-            prefix = pm.group("p") if pm else ""
-            out.append((pm.start() if pm else start, end, "weekday", (_WEEKDAYS[key], prefix)))
-        elif kind == "rel":
-            out.append((start, end, "rel", (key,)))
-        elif kind == "ago":
-            nm = pat.ago_number.search(low, max(0, start - 8), start)
-            if nm:
-                n = _AGO.get(nm.group("n")) or int(nm.group("n"))
-                out.append((nm.start(), end, "ago", (n,)))
+            y = int(ym.group("y")) if ym else None
+            out.append((b.start(), ym.end() if ym else tail, "md", (month, int(b.group("d")), y)))
+            continue
+        ym = pat.year_after.match(text, end)
+        if ym:
+            out.append((start, ym.end(), "month", (month, int(ym.group("y")))))
+    for start, end, weekday in hits["weekday"]:
+        if not text[start].isupper():
+            continue
+        pm = pat.weekday_prefix.search(low, max(0, start - 20), start)
+        prefix = pm.group("p") if pm else ""
+        out.append((pm.start() if pm else start, end, "weekday", (weekday, prefix)))
+    for start, end, key in hits["rel"]:
+        out.append((start, end, "rel", (key,)))
+    for start, end, _ in hits["ago"]:
+        nm = pat.ago_number.search(low, max(0, start - 8), start)
+        if nm:
+            n = _AGO.get(nm.group("n")) or int(nm.group("n"))
+            out.append((nm.start(), end, "ago", (n,)))
     if "19" in text or "20" in text:
         for m in pat.year.finditer(text):
             if m.group("mo"):
@@ -209,11 +189,13 @@ def find_dates(text: str, *, published: str = "") -> list[DateMention]:
     >>> [(d.surface, d.date) for d in find_dates("the January 31 attacks; 21/01/2026", published="2026-02-02")]
     [('January 31', '2026-01-31'), ('21/01/2026', '2026-01-21')]
     """
+    return _find_dates(text, published, cache=True)
+
+
+def _find_dates(text: str, published: str, *, cache: bool) -> list[DateMention]:
     pub = _iso(published)
-    low = text.lower()
-    if len(low) != len(text):  # a few Unicode letters change length when lower-cased
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    found = sorted(_candidates(text, low), key=lambda c: (c[0], -c[1]))
+    sc = scan(text, cache=cache)
+    found = sorted(_candidates(text, sc.low, sc.hits), key=lambda c: (c[0], -c[1]))
     out: list[DateMention] = []
     previous: dt.date | None = None
     covered = -1
@@ -236,7 +218,7 @@ def resolve_date(phrase: str, *, published: str) -> tuple[str, str]:
     >>> resolve_date("a thousand years", published="2026-02-02")
     ('', '')
     """
-    found = find_dates(phrase, published=published)
+    found = _find_dates(phrase, published, cache=False)
     return (found[0].date, found[0].precision) if found else ("", "")
 
 
@@ -252,7 +234,7 @@ def parse_published(value: str) -> str:
     iso = _iso(value)
     if iso is not None:
         return iso.isoformat()
-    for d in find_dates(value):
+    for d in _find_dates(value, "", cache=False):
         if d.precision == "day" and d.date:
             return d.date
     return ""

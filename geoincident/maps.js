@@ -134,6 +134,19 @@
     return box;
   }
 
+  // A polygon can hold several incidents (a province-wide figure of each): one section each.
+  function areaPopup(data, props) {
+    if (props.items.length === 1) return incidentPopup(data, props.items[0]);
+    var box = el("div", "gi-popup");
+    add(box, el("div", "gi-head", props.items.length + " incidents with figures for " + props.name));
+    props.items.slice(0, 10).forEach(function (item) {
+      add(box, el("hr", "gi-sep"));
+      add(box, incidentPopup(data, item));
+    });
+    if (props.items.length > 10) add(box, el("div", "gi-none", "and " + (props.items.length - 10) + " more"));
+    return box;
+  }
+
   function mentionPopup(data, props) {
     var style = data.style, box = el("div", "gi-popup");
     add(box, el("h3", "gi-title", props.name));
@@ -332,12 +345,14 @@
     var areas = L.geoJSON(data.areas, {
       pane: "gi-areas",
       style: function (f) {
-        var color = eventColor(style, data.incidents[f.properties.inc].event_type);
+        var color = eventColor(style, data.incidents[f.properties.items[0].inc].event_type);
         return { color: color, weight: 1.5, dashArray: "6 4", fillColor: color, fillOpacity: 0.12 };
       },
-      onEachFeature: function (f, layer) { filtered.push(["areas", layer, f.properties.inc]); },
+      onEachFeature: function (f, layer) {
+        filtered.push(["areas", layer, f.properties.items.map(function (item) { return item.inc; })]);
+      },
     });
-    popupsOn(areas, incidentPopup);
+    popupsOn(areas, areaPopup);
     var sites = L.geoJSON(data.sites, {
       pointToLayer: function (f, latlng) {
         var p = f.properties, color = eventColor(style, data.incidents[p.inc].event_type);
@@ -352,7 +367,7 @@
           fillOpacity: known ? 0.72 : 0.05,
         });
       },
-      onEachFeature: function (f, layer) { filtered.push(["sites", layer, f.properties.inc]); },
+      onEachFeature: function (f, layer) { filtered.push(["sites", layer, [f.properties.inc]]); },
     });
     popupsOn(sites, incidentPopup);
     tooltipsOn(sites, function (p) {
@@ -399,7 +414,8 @@
     data.incidents.forEach(function (inc) {
       if (!seenType[inc.event_type || ""]) { seenType[inc.event_type || ""] = true; eventTypes.push(inc.event_type || ""); }
     });
-    data.sites.features.concat(data.areas.features).forEach(function (f) {
+    data.areas.features.forEach(function (f) { places[f.properties.name] = true; });
+    data.sites.features.forEach(function (f) {
       places[f.properties.name] = true;
       if (f.properties.killed > maxKilled) maxKilled = f.properties.killed;
     });
@@ -413,12 +429,17 @@
 
     function filter(limit, exact) {
       var shown = {};
+      function passes(inc) {
+        var date = data.incidents[inc].date_start;
+        var ok = limit === null || (!!date && (exact ? date.slice(0, limit.length) === limit : date <= limit));
+        if (ok) shown[inc] = true;
+        return ok;
+      }
       filtered.forEach(function (entry) {
-        var date = data.incidents[entry[2]].date_start;
-        var visible = limit === null || (!!date && (exact ? date.slice(0, limit.length) === limit : date <= limit));
+        var visible = false;
+        entry[2].forEach(function (inc) { if (passes(inc)) visible = true; });
         var group = groups[entry[0]], layer = entry[1];
         if (visible) {
-          shown[entry[2]] = true;
           if (!group.hasLayer(layer)) group.addLayer(layer);
         } else if (group.hasLayer(layer)) {
           group.removeLayer(layer);

@@ -75,8 +75,8 @@ def circle_radius(killed: float | None) -> float:
 
     >>> circle_radius(100)
     30.0
-    >>> circle_radius(4) / circle_radius(1) == 2 or circle_radius(1)   # area x4 -> radius x2 (above the floor)
-    4.0
+    >>> circle_radius(25)   # a quarter of the deaths, a quarter of the area
+    15.0
     >>> circle_radius(None)   # no figure: a fixed dashed ring
     6.0
     """
@@ -188,6 +188,18 @@ def _find_polygon(index: dict, *, place_id: str, name: str, precision: str) -> d
     if feature is None and name and precision in ("district", "province", "country"):
         feature = index.get((precision, name.casefold()))
     return feature
+
+
+def _add_to_area(areas: dict[int, dict], polygon: dict, item: dict[str, Any]) -> None:
+    """Add an incident's entry to the feature of ``polygon``: a province is drawn once, not once per incident."""
+    feature = areas.get(id(polygon))
+    if feature is None:
+        feature = areas[id(polygon)] = {
+            "type": "Feature",
+            "geometry": polygon["geometry"],
+            "properties": {"name": item["name"], "precision": item["precision"], "items": []},
+        }
+    feature["properties"]["items"].append(item)
 
 
 def _label_points(features: Sequence[dict]) -> list[dict]:
@@ -351,7 +363,7 @@ def _map_data(incidents, *, records, gazetteer, title, offline) -> dict[str, Any
     table = [_incident_entry(inc, incident_props.get(inc.incident_id, {})) for inc in incidents]
 
     sites: list[dict] = []
-    areas: list[dict] = []
+    areas: dict[int, dict] = {}  # one feature per polygon, listing every incident drawn on it
     box = [math.inf, math.inf, -math.inf, -math.inf]
     n_sites = {inc.incident_id: len(inc.sites) for inc in incidents}
     for feature in layer_features("sites", incidents):
@@ -370,7 +382,7 @@ def _map_data(incidents, *, records, gazetteer, title, offline) -> dict[str, Any
             polygon = _find_polygon(polygons, place_id=str(props.get("place_id") or ""), name=name,
                                     precision=precision)
         if polygon is not None:
-            areas.append({"type": "Feature", "geometry": polygon["geometry"], "properties": slim})
+            _add_to_area(areas, polygon, slim)
             _bbox(polygon["geometry"]["coordinates"], box)
         else:
             sites.append({"type": "Feature", "geometry": feature["geometry"], "properties": slim})
@@ -385,12 +397,12 @@ def _map_data(incidents, *, records, gazetteer, title, offline) -> dict[str, Any
         killed = killed_value(incident_props.get(inc.incident_id, {}))
         slim = {"inc": i, "name": inc.area.name, "precision": inc.area.precision, "killed": killed,
                 "figures": [], "covers": True}
-        areas.append({"type": "Feature", "geometry": polygon["geometry"], "properties": slim})
+        _add_to_area(areas, polygon, slim)
         if not inc.sites:
             _bbox(polygon["geometry"]["coordinates"], box)
-    # big circles first so that small ones stay on top and clickable; big areas below small ones
+    # big circles first so that small ones stay on top and clickable; provinces below districts
     sites.sort(key=lambda f: -(f["properties"]["killed"] or 0))
-    areas.sort(key=lambda f: f["properties"]["precision"] != "province")
+    area_features = sorted(areas.values(), key=lambda f: f["properties"]["precision"] != "province")
 
     mentions = _aggregate_mentions(layer_features("mentions", incidents, records=records)) if records else []
 
@@ -439,7 +451,7 @@ def _map_data(incidents, *, records, gazetteer, title, offline) -> dict[str, Any
         "tiles": None if offline else OSM_TILES,
         "incidents": table,
         "sites": {"type": "FeatureCollection", "features": sites},
-        "areas": {"type": "FeatureCollection", "features": areas},
+        "areas": {"type": "FeatureCollection", "features": area_features},
         "mentions": {"type": "FeatureCollection", "features": mentions},
         "choropleth": {"type": "FeatureCollection", "features": choropleth},
         "basemap": basemap,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,13 @@ import pytest
 from geoincident import assets, maps
 from geoincident.errors import OutputError, UsageError
 from geoincident.records import (
+    Article,
+    ArticleRecord,
     Claim,
     Figure,
     Incident,
     IncidentSite,
+    Mention,
     Place,
     Site,
     Source,
@@ -158,6 +162,19 @@ def hostile_incident() -> Incident:
     )
 
 
+def fixture_records() -> list[ArticleRecord]:
+    """One article naming Quetta twice (statements), Nushki once (a site) and an unknown place."""
+    text = "Addressing a press conference in Quetta, he said Nushki was cleared. Quetta is calm. Zzyzx too."
+
+    def mention(surface: str, nth: int, role: str, place: Place | None) -> Mention:
+        start = [i for i in range(len(text)) if text.startswith(surface, i)][nth]
+        return Mention("a1", surface, start, start + len(surface), text, role, place)
+
+    mentions = (mention("Quetta", 0, "statement", town("Quetta")), mention("Nushki", 0, "incident_site", town("Nushki")),
+                mention("Quetta", 1, "statement", town("Quetta")), mention("Zzyzx", 0, "other", None))
+    return [ArticleRecord(Article("a1", text, source="Dawn"), mentions, (), ())]
+
+
 @pytest.fixture(scope="module")
 def data() -> dict:
     return maps.map_data(fixture_incidents(), gazetteer=TinyGazetteer(), title="Test map")
@@ -205,7 +222,17 @@ def test_circles_are_sized_by_the_sites_own_figures_or_the_single_site_incident(
     assert by_name["Nushki"]["killed"] is None  # the 193 belong to the whole province, not to Nushki
     assert by_name["Turbat"]["killed"] == 3  # the only site of its incident
     province = next(f for f in data["areas"]["features"] if f["properties"]["precision"] == "province")
-    assert province["properties"]["killed"] == 193 and province["properties"]["covers"] is True
+    (item,) = province["properties"]["items"]
+    assert item["killed"] == 193 and item["covers"] is True
+
+
+def test_a_province_is_drawn_once_however_many_incidents_cover_it():
+    attacks = fixture_incidents()[0]
+    again = [attacks, *(replace(attacks, incident_id=f"inc-{i}", sites=()) for i in range(50))]
+    data = maps.map_data(again, gazetteer=TinyGazetteer())
+    (province,) = [f for f in data["areas"]["features"] if f["properties"]["precision"] == "province"]
+    assert len(province["properties"]["items"]) == 51
+    assert sorted(item["inc"] for item in province["properties"]["items"]) == list(range(51))
 
 
 def test_big_circles_come_first_so_small_ones_stay_clickable(data):
@@ -228,6 +255,16 @@ def test_killed_value_prefers_best_then_low_then_high():
     assert maps.killed_value({"killed_total_low": 145}) == 145
     assert maps.killed_value({"killed_total_high": 12}) == 12
     assert maps.killed_value({"injured_total_best": 12}) is None
+
+
+def test_mentions_are_one_point_per_place_and_role_with_counts():
+    data = maps.map_data([], records=fixture_records(), gazetteer=False)
+    found = {(f["properties"]["name"], f["properties"]["role"]): f for f in data["mentions"]["features"]}
+    assert set(found) == {("Quetta", "statement"), ("Nushki", "incident_site")}  # unresolved left out
+    quetta = found[("Quetta", "statement")]
+    assert quetta["properties"]["n"] == 2
+    assert quetta["geometry"]["coordinates"] == geojson_position(lat=30.18414, lon=67.00141)
+    assert len(quetta["properties"]["examples"]) == 1  # the same sentence once
 
 
 def test_dates_are_the_sorted_incident_dates(data):

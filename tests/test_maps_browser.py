@@ -15,7 +15,7 @@ import pytest
 
 from geoincident import maps
 
-from test_maps import HOSTILE, SEVEN, TinyGazetteer, fixture_incidents, needs_assets
+from test_maps import HOSTILE, SEVEN, TinyGazetteer, fixture_incidents, fixture_records, needs_assets
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -109,7 +109,8 @@ class Visit:
 @pytest.fixture(scope="module")
 def fixture_map(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("maps") / "fixture.html"
-    return maps.save_map(fixture_incidents(), path, offline=True, gazetteer=TinyGazetteer(), title="Fixture")
+    return maps.save_map(fixture_incidents(), path, offline=True, gazetteer=TinyGazetteer(), title="Fixture",
+                         records=fixture_records())
 
 
 @pytest.fixture
@@ -183,6 +184,10 @@ def test_layer_control_switches_overlays(visit):
     assert any(n.strip() == "Killed per district" for n in names)
     visit.page.locator(".leaflet-control-layers-overlays label", has_text="Killed per district").click()
     assert visit.js("() => window.geoincident.map.hasLayer(window.geoincident.overlays['Killed per district'])")
+    statements = "Mentions: statements, press conferences (1)"
+    assert any(n.strip() == statements for n in names)
+    visit.page.locator(".leaflet-control-layers-overlays label", has_text=statements).click()
+    assert visit.js(f"() => window.geoincident.map.hasLayer(window.geoincident.overlays[{statements!r}])")
     visit.page.locator(".leaflet-control-layers-overlays label", has_text="Incidents").click()
     assert not visit.js("() => window.geoincident.map.hasLayer(window.geoincident.sites)")
     assert visit.errors == []

@@ -1,0 +1,160 @@
+"""One keyword pass over a text for every lexicon phrase the text modules look for.
+
+Claims (outcome cues, speech verbs, number words), dates (month and weekday names,
+relative phrases), actors (group names and spellings) and event types (ACLED cues) all
+start from where their phrases occur. Instead of each scanning and lower-casing the
+text on its own, :func:`scan` runs one Aho-Corasick pass over ``text.lower()`` and hands
+each its hits, by tag. The last few texts scanned are kept, so
+``find_dates(text)``, ``find_claims(text)`` and ``find_actors(text)`` on one article
+pay for one pass. The phrases come from the JSON files of this folder.
+
+>>> s = scan("Bugti said 17 soldiers were killed on Saturday by the BLA.")
+>>> [s.text[a:b] for a, b, _ in s.hits["cue"]], [s.text[a:b] for a, b, _ in s.hits["weekday"]]
+(['killed'], ['Saturday'])
+>>> [(s.text[a:b], v[0]) for a, b, v in s.hits["actor"]]
+[('BLA', 'Balochistan Liberation Army')]
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from geoincident.lexicon import KeywordIndex, load
+
+__all__ = ["Scan", "scan", "lower_same_length", "number_trigger_words", "TAGS"]
+
+#: the kinds of hit a scan reports, and what each hit's value is
+TAGS: dict[str, str] = {
+    "cue": "an outcome cue of claims.json: the outcome (killed, injured ...)",
+    "speech": "a speech verb of claims.json",
+    "according": "an attribution phrase of claims.json ('according to')",
+    "num": "a number word or vague quantity of numbers.json that can start a number phrase",
+    "month": "a month name of dates.json: the month number",
+    "weekday": "a weekday name of dates.json: 0 for Monday",
+    "rel": "a relative date phrase of dates.json: the phrase",
+    "ago": "'days ago'",
+    "actor": "an actor spelling of actors.json: (name, kind, role, exact case or '')",
+    "event": "an event cue of event_types.json: the index of the first rule that lists it",
+    "suicide": "a suicide cue of event_types.json",
+    "security": "a security-force word of event_types.json",
+    "generic": "a generic attack cue of event_types.json",
+}
+
+
+def lower_same_length(text: str) -> str:
+    """``text.lower()``, except for the few characters whose lower case is longer, kept as they are,
+    so that offsets into the result index ``text`` too.
+
+    >>> lower_same_length("İstanbul BLA")
+    'İstanbul bla'
+    """
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return low
+
+
+def number_trigger_words() -> tuple[str, ...]:
+    """The words and phrases a number phrase can start with, besides digits (from numbers.json).
+
+    >>> {"five", "dozens", "a hundred", "between"} <= set(number_trigger_words())
+    True
+    """
+    return _number_trigger_words()
+
+
+@functools.cache
+def _number_trigger_words() -> tuple[str, ...]:
+    data = load("numbers")
+    words = [*data["units"], *data["scales"], "dozen", *(k.lower() for k in data["fixed"]), *data["vague"], "between"]
+    triggers = dict.fromkeys(words)
+    triggers.update(dict.fromkeys(f"{a} {w}" for a in ("a", "an") for w in [*data["scales"], "dozen", *data["units"]]))
+    return tuple(triggers)
+
+
+def _phrases() -> dict[str, dict[str, Any]]:
+    """Phrase -> value, by tag, exactly as each module read them from its lexicon file."""
+    claims = load("claims")
+    dates = load("dates")
+    actors = load("actors")
+    events = load("event_types")
+    by_tag: dict[str, dict[str, Any]] = {tag: {} for tag in TAGS}
+    for outcome, cues in claims["outcomes"].items():
+        for cue in cues:
+            by_tag["cue"][" ".join(cue.lower().split())] = outcome
+    by_tag["speech"] = dict.fromkeys(claims["speech_verbs"], "")
+    by_tag["according"] = dict.fromkeys(claims["attribution_before"], "")
+    by_tag["num"] = dict.fromkeys(number_trigger_words(), "word")
+    by_tag["month"] = {name.lower(): number for name, number in dates["months"].items()}
+    by_tag["weekday"] = {name.lower(): number for name, number in dates["weekdays"].items()}
+    by_tag["rel"] = {phrase: phrase for phrase in dates["relative"]}
+    by_tag["ago"] = {"days ago": ""}
+    for entry in actors["actors"]:
+        name, kind, role = entry["name"], entry["kind"], entry["role"]
+        for spelling in entry.get("spellings", ()):
+            for variant in {spelling, spelling.replace("-", " ")}:
+                by_tag["actor"][variant.lower()] = (name, kind, role, "")
+        for acronym in entry.get("acronyms", ()):
+            by_tag["actor"][acronym.lower()] = (name, kind, role, acronym)
+    for i, rule in enumerate(events["rules"]):
+        for cue in rule["cues"]:
+            by_tag["event"].setdefault(" ".join(cue.lower().split()), i)
+    by_tag["suicide"] = dict.fromkeys((c.lower() for c in events["suicide_cues"]), "")
+    by_tag["security"] = dict.fromkeys((c.lower() for c in events["security_words"]), "")
+    by_tag["generic"] = dict.fromkeys((c.lower() for c in events["generic_attack_cues"]), "")
+    return by_tag
+
+
+@functools.cache
+def _index() -> KeywordIndex:
+    merged: dict[str, list[tuple[str, Any]]] = {}
+    for tag, phrases in _phrases().items():
+        for phrase, value in phrases.items():
+            key = " ".join(phrase.lower().split())
+            if key:
+                merged.setdefault(key, []).append((tag, value))
+    return KeywordIndex({k: tuple(v) for k, v in merged.items()})
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """The lexicon phrases of one text: ``hits[tag]`` is a list of ``(start, end, value)`` in the
+    order their ends come in the text (see :data:`TAGS`). Shared between callers: do not mutate."""
+
+    text: str
+    low: str  # lower_same_length(text)
+    hits: dict[str, list[tuple[int, int, Any]]]
+
+
+_CACHE_SIZE = 8
+_cache: dict[str, Scan] = {}
+_lock = threading.Lock()
+
+
+def scan(text: str, *, cache: bool = True) -> Scan:
+    """Every lexicon phrase of ``text`` (whole words, any case), by tag.
+
+    The last few texts scanned with ``cache=True`` are kept; pass ``cache=False`` for short
+    throw-away strings (a header line, a phrase) so they do not push an article out.
+    """
+    if cache:
+        with _lock:
+            found = _cache.get(text)
+        if found is not None:
+            return found
+    low = lower_same_length(text)
+    hits: dict[str, list[tuple[int, int, Any]]] = {tag: [] for tag in TAGS}
+    for start, end, values in _index().find(low):
+        for tag, value in values:
+            hits[tag].append((start, end, value))
+    found = Scan(text, low, hits)
+    if not cache:
+        return found
+    with _lock:
+        if len(_cache) >= _CACHE_SIZE:
+            del _cache[next(iter(_cache))]
+        _cache[text] = found
+    return found
