@@ -80,7 +80,8 @@ def measure_browser(path: Path, *, chromium: str) -> dict:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1200, "height": 800})
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+        local = ("file:", "data:")
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(local) else r.abort())
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         t0 = time.perf_counter()
@@ -90,7 +91,8 @@ def measure_browser(path: Path, *, chromium: str) -> dict:
         ready_ms = page.evaluate("() => window.geoincidentReady")
         x, y = page.evaluate("""() => {
             const g = window.geoincident, l = g.sites.getLayers()[0];
-            const p = g.map.latLngToContainerPoint(l.getLatLng()), r = g.map.getContainer().getBoundingClientRect();
+            const p = g.map.latLngToContainerPoint(l.getLatLng());
+            const r = g.map.getContainer().getBoundingClientRect();
             return [r.left + p.x, r.top + p.y]; }""")
         t1 = time.perf_counter()
         page.mouse.click(x, y)
@@ -101,7 +103,9 @@ def measure_browser(path: Path, *, chromium: str) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", default="1000", help="comma-separated numbers of incidents (default 1000)")
     parser.add_argument("--no-browser", action="store_true", help="measure the build only")
     parser.add_argument("--keep", type=Path, help="keep the maps in this folder")

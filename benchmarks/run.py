@@ -49,9 +49,10 @@ def machine() -> str:
         memory = f"{psutil.virtual_memory().total / 2**30:.0f} GB RAM"
     except ImportError:
         memory = "RAM unknown"
+    load = ", load average %.1f" % os.getloadavg()[0] if hasattr(os, "getloadavg") else ""
     return (
         f"{cpu}, {os.cpu_count()} cores, {memory}, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}"
+        f"Python {platform.python_version()}{load}"
     )
 
 
@@ -227,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             folder = args.corpus_dir or Path(tmp)
             folder.mkdir(parents=True, exist_ok=True)
             print(pipeline_tables(args, folder), flush=True)
+        print(f"machine after the pipeline runs: {machine()}\n")
     if not args.skip_others:
         others = run_others(timeout=args.timeout)
         print("### Other benchmarks\n")

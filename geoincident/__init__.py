@@ -44,6 +44,9 @@ _EXPORTS: dict[str, str] = {
     "to_geodataframe": "geoincident.layers",
     "write_layers": "geoincident.layers",
     "make_map": "geoincident.maps",
+    "save_map": "geoincident.maps",
+    "incident_to_dict": "geoincident.incidents",
+    "record_to_dict": "geoincident.extract",
 }
 
 __all__ = ["__version__", *_EXPORTS]

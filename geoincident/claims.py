@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import replace
+from bisect import bisect_right
+from collections.abc import Callable
 
 from geoincident.dates import DateMention, find_dates
-from geoincident.lexicon import KeywordIndex, alternation, load
-from geoincident.numbers import Quantity, quantities_at, trigger_words
+from geoincident.lexicon import alternation, load
+from geoincident.lexicon.scan import scan
+from geoincident.numbers import Quantity, quantities_at
 from geoincident.records import Claim
 from geoincident.sentences import split_sentences
 
@@ -107,11 +109,9 @@ class _Rules:
         self.hard_break = re.compile(r"[;:()“”\"]")
         self.speech_just_before = re.compile(rf"\b(?:{speech})\s*$")
         self.capitalised = re.compile(r"\b[A-Z][\w’'-]+")
-        keys: dict[str, tuple[str, str]] = {c: ("cue", o) for c, o in self.outcome_of.items()}
-        keys.update({v: ("speech", "") for v in lex["speech_verbs"]})
-        keys.update({v: ("according", "") for v in lex["attribution_before"]})
-        keys.update({w: ("num", "") for w in trigger_words()})
-        self.index = KeywordIndex(keys)
+        self.names_with_speech_verbs = tuple(" ".join(n.lower().split()) for n in lex["names_with_speech_verbs"])
+        self.title_small_words = {w.lower() for w in lex["title_case_small_words"]}
+        self.noun_outcomes: dict[str, str] = {k.lower(): v for k, v in lex["noun_outcomes"].items()}
         self.digit = re.compile(r"\d")
         self.quote_open = "“"
         self.quote_close = "”"
@@ -256,57 +256,116 @@ def find_claims(
     []
     """
     r = _rules()
-    low = text.lower()
-    if len(low) != len(text):  # a few Unicode letters change length when lower-cased
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    hits = r.index.find(low)
-    cues = sorted((a, b, v) for a, b, (kind, v) in hits if kind == "cue")
-    if not cues:
+    sc = scan(text)
+    hits = sc.hits
+    if not hits["cue"] and not hits["noun_outcome"]:
         return []
-    verbs = [(a, b, kind) for a, b, (kind, _) in hits if (kind == "speech" and text[a].islower()) or kind == "according"]
-    verbs.sort()
-    number_starts = sorted(a for a, b, (kind, _) in hits if kind == "num")
+    low = sc.low
     spans = sentences if sentences is not None else split_sentences(text)
+    if not spans:
+        return []
+    starts = [s for s, _ in spans]
+
+    def sentence_of(pos: int) -> int:
+        """The index of the sentence whose span holds ``pos``, or -1."""
+        i = bisect_right(starts, pos) - 1
+        return i if i >= 0 and pos < spans[i][1] else -1
+
+    # Only sentences with an outcome cue (or a noun such as "casualties") and a number can hold a claim.
+    cues: dict[int, list[tuple[int, int, str]]] = {}
+    for a, b, outcome in sorted(hits["cue"]):
+        i = sentence_of(a)
+        if i >= 0:
+            cues.setdefault(i, []).append((a, b, outcome))
+    for a, _, _ in hits["noun_outcome"]:
+        i = sentence_of(a)
+        if i >= 0:
+            cues.setdefault(i, [])
+    numbers: dict[int, list[int]] = {}
+    for a, _, _ in hits["num"]:
+        i = sentence_of(a)
+        if i >= 0:
+            numbers.setdefault(i, []).append(a)
+    claim_sentences = [
+        i for i in sorted(cues) if i in numbers or r.digit.search(text, spans[i][0], spans[i][1]) is not None
+    ]
+    if not claim_sentences:
+        return []
+    # Speech verbs and "according to" phrases, by sentence: who speaks is read lazily, up to the
+    # last sentence that holds a claim (a claimant can be a speaker named sentences before).
+    verbs: dict[int, list[tuple[int, int, str]]] = {}
+    for a, b, kind in sorted(
+        [(a, b, "speech") for a, b, _ in hits["speech"]] + [(a, b, "according") for a, b, _ in hits["according"]]
+    ):
+        i = sentence_of(a)
+        if i >= 0 and b <= spans[i][1] and (kind == "according" or _is_speech_verb(r, text, low, spans[i], a, b)):
+            verbs.setdefault(i, []).append((a, b, kind))
+    verb_sentences = sorted(verbs)
+    quotes = _quote_depths(text, spans, sentence_of)
+
     speakers = _Speakers()
     claims: list[Claim] = []
-    quote_depth = 0
-    ci = si = ni = 0
-    for s, e in spans:
-        sent = text[s:e]
-        in_quote = quote_depth > 0 or sent.startswith(("“", '"'))
-        if "“" in sent or "”" in sent:
-            quote_depth = max(0, quote_depth + sent.count("“") - sent.count("”"))
-        while si < len(verbs) and verbs[si][0] < s:
-            si += 1
-        sj = si
-        while sj < len(verbs) and verbs[sj][0] < e:
-            sj += 1
-        while ci < len(cues) and cues[ci][0] < s:
-            ci += 1
-        cj = ci
-        while cj < len(cues) and cues[cj][0] < e:
-            cj += 1
-        while ni < len(number_starts) and number_starts[ni] < s:
-            ni += 1
-        nj = ni
-        while nj < len(number_starts) and number_starts[nj] < e:
-            nj += 1
-        has_number = nj > ni or r.digit.search(sent) is not None
-        lsent = low[s:e]
-        attributions = (
-            speakers.attributions(sent, lsent, [(a - s, b - s, k) for a, b, k in verbs[si:sj] if b <= e]) if sj > si else []
-        )
-        if cj > ci and has_number:
-            if dates is None:
-                dates = find_dates(text, published=published)
-            sent_cues = [(a - s, b - s, v) for a, b, v in cues[ci:cj] if b <= e]
-            words = [a - s for a in number_starts[ni:nj]]
-            found = _sentence_claims(r, text, low, s, e, dates, sent_cues, words, attributions, speakers, in_quote, article_id)
-            claims.extend(found)
+    vi = 0  # verb_sentences[vi:] have not been read yet
+
+    def attributions(i: int) -> list[tuple[int, str]]:
+        s, e = spans[i]
+        return speakers.attributions(text[s:e], low[s:e], [(a - s, b - s, k) for a, b, k in verbs[i]])
+
+    def remember(attributions: list[tuple[int, str]]) -> None:
         named = [c for _, c in attributions if c and c.lower() not in r.pronouns]
         if named:
             speakers.last = named[-1]
+
+    for i in claim_sentences:
+        while vi < len(verb_sentences) and verb_sentences[vi] < i:
+            remember(attributions(verb_sentences[vi]))
+            vi += 1
+        here = attributions(i) if i in verbs else []
+        if vi < len(verb_sentences) and verb_sentences[vi] == i:
+            vi += 1
+        s, e = spans[i]
+        if dates is None:
+            dates = find_dates(text, published=published)
+        sent_cues = [(a - s, b - s, v) for a, b, v in cues[i] if b <= e]
+        words = [a - s for a in numbers.get(i, ())]
+        in_quote = quotes(i)
+        claims.extend(_sentence_claims(r, text, low, s, e, dates, sent_cues, words, here, speakers, in_quote, article_id))
+        remember(here)
     return claims
+
+
+def _is_speech_verb(r: _Rules, text: str, low: str, span: tuple[int, int], a: int, b: int) -> bool:
+    """A lower-case speech verb is one; a capitalised one only in a title-case headline, and not
+    as the end of a name ("United States")."""
+    if text[a].islower():
+        return True
+    if not text[a].isupper() or any(low.endswith(name, span[0], b) for name in r.names_with_speech_verbs):
+        return False
+    words = [w for w in text[span[0] : span[1]].split() if w[0].isalpha()]
+    return len(words) >= 3 and all(w[0].isupper() or w.lower() in r.title_small_words for w in words)
+
+
+def _quote_depths(text: str, spans: list[tuple[int, int]], sentence_of: Callable[[int], int]) -> Callable[[int], bool]:
+    """Whether sentence ``i`` is inside a quotation (opened in it or in an earlier sentence)."""
+    change: dict[int, int] = {}
+    for m in _QUOTE.finditer(text):
+        i = sentence_of(m.start())
+        if i >= 0:
+            change[i] = change.get(i, 0) + (1 if m.group() == "“" else -1)
+    order = sorted(change)
+    state = {"k": 0, "depth": 0}
+
+    def in_quote(i: int) -> bool:
+        # callers ask in increasing order of i
+        while state["k"] < len(order) and order[state["k"]] < i:
+            state["depth"] = max(0, state["depth"] + change[order[state["k"]]])
+            state["k"] += 1
+        return state["depth"] > 0 or text.startswith(("“", '"'), spans[i][0])
+
+    return in_quote
+
+
+_QUOTE = re.compile("[“”]")
 
 
 def _sentence_claims(
@@ -381,6 +440,8 @@ def _sentence_claims(
             outcome = r.outcome_of[noun]
         elif cue_m:
             outcome = r.outcome_of[" ".join(cue_m.group("cue").lower().split())]
+        elif noun in r.noun_outcomes:  # "40 casualties"
+            outcome = r.noun_outcomes[noun]
         if not noun and not parts:
             # A bare number counts people only when it continues a claim or stands next to a cue.
             if prev is not None and r.elliptic_before.search(before) and not cue_m:

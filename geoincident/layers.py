@@ -249,8 +249,12 @@ def _incidents_table(incidents: Sequence[Incident]) -> _Table:
             if not codes:
                 codes = [area.geo_precision]
         geometries.append(positions or None)
-        outlets = {s.outlet for s in inc.sources}
-        urls = {s.url for s in inc.sources}
+        sources = inc.sources
+        if len(sources) == 1:
+            outlets, urls = sources[0].outlet or None, sources[0].url or None
+        else:
+            outlets = "; ".join(sorted({s.outlet for s in sources} - {""})) or None
+            urls = "; ".join(sorted({s.url for s in sources} - {""})) or None
         rows.append(
             (
                 inc.incident_id,
@@ -269,8 +273,8 @@ def _incidents_table(incidents: Sequence[Incident]) -> _Table:
                 area.place_id if area is not None else None,
                 min(codes) if codes else None,
                 inc.n_sources,
-                "; ".join(sorted(outlets - {""})) or None,
-                "; ".join(sorted(urls - {""})) or None,
+                outlets,
+                urls,
                 _joined(inc.flags),
                 *figure_values(inc.figures),
             )
@@ -835,9 +839,12 @@ def _arrow_columns(table: _Table) -> list[pyarrow.Array]:
     import pyarrow as pa
 
     types = {STRING: pa.string(), INTEGER: pa.int64(), REAL: pa.float64()}
-    columns = _transpose(table)
-    with _gc_paused():
-        return [pa.array(v, type=types[kind]) for (_name, kind), v in zip(SCHEMAS[table.layer], columns)]
+    columns, n = _transpose(table), len(table.rows)
+    with _gc_paused():  # an all-null column (figures nobody gave) is made without looking at each value
+        return [
+            pa.nulls(n, types[kind]) if v.count(None) == n else pa.array(v, type=types[kind])
+            for (_name, kind), v in zip(SCHEMAS[table.layer], columns)
+        ]
 
 
 def _arrow_table(table: _Table) -> pyarrow.Table:

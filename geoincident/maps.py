@@ -191,7 +191,7 @@ def _find_polygon(index: dict, *, place_id: str, name: str, precision: str) -> d
 
 
 def _add_to_area(areas: dict[int, dict], polygon: dict, item: dict[str, Any]) -> None:
-    """Add an incident's entry to the feature of ``polygon``: a province is drawn once, not once per incident."""
+    """Add an incident's entry to the feature of ``polygon``: each polygon is drawn once."""
     feature = areas.get(id(polygon))
     if feature is None:
         feature = areas[id(polygon)] = {
@@ -352,7 +352,8 @@ def _map_data(incidents, *, records, gazetteer, title, offline) -> dict[str, Any
     records = list(records)
     if gazetteer is None:
         gazetteer = _default_gazetteer()
-    gazetteer = gazetteer or None
+    elif gazetteer is False:  # (never test truth: len() of a gazetteer would load its worldwide layer)
+        gazetteer = None
     boundaries = _boundaries(gazetteer)
     polygons = _polygon_index(boundaries)
 
@@ -499,7 +500,8 @@ def _incident_layers(data_json: str, *, offline: bool):
             root = assets.assets_root() if offline else None  # fail now, not at save time
             self.header = assets.header_html(offline=offline, root=root)
             if offline:
-                self.header.append(("leaflet-default-icon", assets.script_tag(assets.default_icon_script(root=root))))
+                icons = assets.script_tag(assets.default_icon_script(root=root))
+                self.header.append(("leaflet-default-icon", icons))
             self.header.append(("geoincident.css", assets.style_tag((_HERE / "maps.css").read_text("utf-8"))))
             self.header.append(("geoincident.js", assets.script_tag((_HERE / "maps.js").read_text("utf-8"))))
 

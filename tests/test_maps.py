@@ -76,7 +76,8 @@ BOUNDARIES = {
     "country": [{"type": "Feature", "properties": {"place_id": "pk", "name": "Pakistan", "level": "country"},
                  "geometry": box(west=60.5, south=23.5, east=71.5, north=33.0)}],
     "province": [{"type": "Feature",
-                  "properties": {"place_id": BALOCHISTAN.place_id, "name": "Balochistan", "level": "province"},
+                  "properties": {"place_id": BALOCHISTAN.place_id, "name": "Balochistan",
+                                 "level": "province"},
                   "geometry": box(west=61.5, south=24.8, east=70.0, north=31.5)}],
     "district": [{"type": "Feature",
                   "properties": {"place_id": QUETTA_DISTRICT.place_id, "name": "Quetta", "level": "district",
@@ -170,8 +171,10 @@ def fixture_records() -> list[ArticleRecord]:
         start = [i for i in range(len(text)) if text.startswith(surface, i)][nth]
         return Mention("a1", surface, start, start + len(surface), text, role, place)
 
-    mentions = (mention("Quetta", 0, "statement", town("Quetta")), mention("Nushki", 0, "incident_site", town("Nushki")),
-                mention("Quetta", 1, "statement", town("Quetta")), mention("Zzyzx", 0, "other", None))
+    mentions = (mention("Quetta", 0, "statement", town("Quetta")),
+                mention("Nushki", 0, "incident_site", town("Nushki")),
+                mention("Quetta", 1, "statement", town("Quetta")),
+                mention("Zzyzx", 0, "other", None))
     return [ArticleRecord(Article("a1", text, source="Dawn"), mentions, (), ())]
 
 
@@ -376,12 +379,14 @@ def test_external_references_finds_what_a_page_would_fetch():
     page = ('<link rel="stylesheet" href="https://cdn/x.css"><img src="//host/a.png">'
             '<style>b{background:url("http://h/i.png")}</style><script>L.tileLayer("https://t/{z}")</script>'
             '<a href="https://example.org/story">story</a><svg xmlns="http://www.w3.org/2000/svg"></svg>')
-    assert maps.external_references(page) == ["https://cdn/x.css", "//host/a.png", "http://h/i.png", "https://t/{z}"]
+    expected = ["https://cdn/x.css", "//host/a.png", "http://h/i.png", "https://t/{z}"]
+    assert maps.external_references(page) == expected
 
 
 def test_missing_assets_raise_an_error_that_says_how_to_install(tmp_path, monkeypatch):
     monkeypatch.setenv(assets.ENV_VAR, str(tmp_path))
-    with pytest.raises(OutputError, match=r"make assets.*npm install leaflet.fullscreen@5\.3\.3 leaflet@1\.9\.4"):
+    install = r"make assets.*npm install leaflet.fullscreen@5\.3\.3 leaflet@1\.9\.4"
+    with pytest.raises(OutputError, match=install):
         maps.make_map([], gazetteer=False, offline=True)
 
 
@@ -446,8 +451,10 @@ def test_scale_of_ten_thousand_incidents_stays_small():
     many = []
     for i in range(10_000):
         name = list(TOWNS)[i % len(TOWNS)]
-        many.append(incident(f"i{i:05d}", f"Incident {i}", f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", "Battles",
-                             sites=[site(name)], figures=[Figure("killed", "total", i % 7, i % 7, i % 7, ())]))
+        date = f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        figures = [Figure("killed", "total", i % 7, i % 7, i % 7, ())]
+        many.append(incident(f"i{i:05d}", f"Incident {i}", date, "Battles", sites=[site(name)],
+                             figures=figures))
     data = maps.map_data(many, gazetteer=False)
     assert len(data["sites"]["features"]) == 10_000
     size = len(maps.embed_json(data))

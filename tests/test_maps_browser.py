@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (`make browser` installs it)"),
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is absent (`make browser` installs it)"),
     needs_assets,
 ]
 
@@ -99,6 +99,7 @@ class Visit:
     def screenshot(self, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / name
+        self.page.wait_for_timeout(400)  # let a popup's pan and fade finish: the picture is for people
         self.page.screenshot(path=str(path))
         return path
 
@@ -183,7 +184,8 @@ def test_layer_control_switches_overlays(visit):
     assert any(n.strip().startswith("Incidents (9 sites)") for n in names)
     assert any(n.strip() == "Killed per district" for n in names)
     visit.page.locator(".leaflet-control-layers-overlays label", has_text="Killed per district").click()
-    assert visit.js("() => window.geoincident.map.hasLayer(window.geoincident.overlays['Killed per district'])")
+    assert visit.js("() => window.geoincident.map.hasLayer("
+                    "window.geoincident.overlays['Killed per district'])")
     statements = "Mentions: statements, press conferences (1)"
     assert any(n.strip() == statements for n in names)
     visit.page.locator(".leaflet-control-layers-overlays label", has_text=statements).click()
@@ -288,7 +290,8 @@ def test_hostile_report_through_the_pipeline_runs_no_script(browser, tmp_path):
     v = Visit(browser, path)
     try:
         for layer in ("sites", "areas"):
-            v.js(f"() => {{ const g = window.geoincident.{layer}; g.getLayers().forEach(l => g.openPopupOf(l)); }}")
+            v.js(f"() => {{ const g = window.geoincident.{layer}; "
+                 "g.getLayers().forEach(l => g.openPopupOf(l)); }")
         assert v.js("() => window.__pwned === undefined")
         assert v.dialogs == [] and v.requests == [] and v.errors == []
     finally:

@@ -12,7 +12,7 @@ pay for one pass. The phrases come from the JSON files of this folder.
 >>> [s.text[a:b] for a, b, _ in s.hits["cue"]], [s.text[a:b] for a, b, _ in s.hits["weekday"]]
 (['killed'], ['Saturday'])
 >>> [(s.text[a:b], v[0]) for a, b, v in s.hits["actor"]]
-[('BLA', 'Balochistan Liberation Army')]
+[('soldiers', 'Pakistan Army'), ('BLA', 'Balochistan Liberation Army')]
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ __all__ = ["Scan", "scan", "lower_same_length", "number_trigger_words", "TAGS"]
 #: the kinds of hit a scan reports, and what each hit's value is
 TAGS: dict[str, str] = {
     "cue": "an outcome cue of claims.json: the outcome (killed, injured ...)",
+    "noun_outcome": "a counted noun of claims.json that brings its own outcome ('casualties'): the outcome",
     "speech": "a speech verb of claims.json",
     "according": "an attribution phrase of claims.json ('according to')",
     "num": "a number word or vague quantity of numbers.json that can start a number phrase",
@@ -85,6 +86,7 @@ def _phrases() -> dict[str, dict[str, Any]]:
     for outcome, cues in claims["outcomes"].items():
         for cue in cues:
             by_tag["cue"][" ".join(cue.lower().split())] = outcome
+    by_tag["noun_outcome"] = {k.lower(): v for k, v in claims["noun_outcomes"].items()}
     by_tag["speech"] = dict.fromkeys(claims["speech_verbs"], "")
     by_tag["according"] = dict.fromkeys(claims["attribution_before"], "")
     by_tag["num"] = dict.fromkeys(number_trigger_words(), "word")
