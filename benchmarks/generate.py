@@ -63,7 +63,9 @@ PEOPLE = (
 QUALIFIERS = ("at least ", "", "nearly ", "more than ", "over ", "about ", "up to ")
 #: counts a sentence pattern may name; a pattern is used only when each it names is 2 or more
 COUNTS = ("n_mil", "n_sec", "n_civ", "n_total", "n_women", "n_children", "n_part1", "n_part2", "n_past")
-PRESS_MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
+PRESS_MONTHS = (
+    "Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."
+)
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 KILLED = ("killed", "martyred", "shot dead", "killed", "left dead")
 ATTACKS = (
@@ -91,10 +93,10 @@ LEADS = (
     "were {killed} when {actor} carried out {attack} in {sites} {day}.",
     "{dateline}: Militants stormed {targets} in {site} {day}, and {q}{n_sec} soldiers were {killed} in the "
     "gunfight that followed, the military said.",
-    "{dateline}: {attack_cap} targeting {targets} in {sites} {day} {killed} {q}{n_total} people, according to "
-    "{claimant}.",
-    "{dateline}: {actor_cap} attacked {targets} in {sites} {day}, officials said, as security forces launched "
-    "a search operation in the area.",
+    "{dateline}: {attack_cap} targeting {targets} in {sites} {day} {killed} {q}{n_total} people, "
+    "according to {claimant}.",
+    "{dateline}: {actor_cap} attacked {targets} in {sites} {day}, officials said, as security forces "
+    "launched a search operation in the area.",
 )
 CLAIM_SENTENCES = (
     "Addressing a press conference in {city}, {claimant} {verb} that {q}{n_mil} terrorists had been {killed} "
@@ -102,7 +104,8 @@ CLAIM_SENTENCES = (
     "\u201cThe bodies of {n_mil} terrorists are in our custody,\u201d {claimant} {verb}.",
     "{claimant_cap} {verb} {n_civ} civilians, including {n_women} women and {n_children} children, were "
     "{killed} in {site}.",
-    "According to {claimant}, {q}{n_injured} people were injured and shifted to the Civil Hospital in {site}.",
+    "According to {claimant}, {q}{n_injured} people were injured and shifted to the Civil Hospital in "
+    "{site}.",
     "{claimant_cap} {verb} {n_part1} militants were {killed} {day} and another {n_part2} a day earlier.",
     "The death toll rose to {q}{n_total} overnight, {claimant} {verb}, adding that {n_sec} of the dead were "
     "personnel of the Frontier Corps.",
@@ -131,8 +134,8 @@ CONTEXT = (
     "vehicles on fire before security forces cordoned off the area.",
     "Traders in {site2} kept their shops closed in protest, while the bar association announced a boycott of "
     "the courts for three days.",
-    "The {outlet} correspondent in {city} said the provincial assembly would hold a special session to discuss "
-    "the law and order situation.",
+    "The {outlet} correspondent in {city} said the provincial assembly would hold a special session to "
+    "discuss the law and order situation.",
     "Rescue officials said ambulances from {site2} and {district} were dispatched and that blood donations "
     "had been requested at the Civil Hospital.",
     "Analysts in {city} said the scale of the assault showed that the group had regrouped despite months of "
@@ -155,8 +158,8 @@ CONTEXT = (
 PAST = (
     "On {past_date}, a bombing at {past_site}'s railway station killed {q}{n_past} people and injured more "
     "than {n_past_inj}.",
-    "The attack came {years} years after an ambush near {past_site} on {past_date} in which {n_past} soldiers "
-    "were {killed}.",
+    "The attack came {years} years after an ambush near {past_site} on {past_date} in which {n_past} "
+    "soldiers were {killed}.",
     "On {past_date}, a blast hit a school bus near {past_site}, killing {n_word_past} children.",
 )
 BOILERPLATE = (
@@ -204,7 +207,7 @@ def place_names(gazetteer=None, *, province: str = "Balochistan", country: str =
     # neighbours: the countries whose point is nearest the region's towns
     lat = sum(t[1] for t in towns) / len(towns)
     lon = sum(t[2] for t in towns) / len(towns)
-    near = sorted(countries, key=lambda name: (countries[name][0] - lat) ** 2 + (countries[name][1] - lon) ** 2)
+    near = sorted(countries, key=lambda c: (countries[c][0] - lat) ** 2 + (countries[c][1] - lon) ** 2)
     town_names = tuple(sorted({t[0] for t in towns}))
     return PlaceNames(
         towns=town_names,
@@ -218,7 +221,9 @@ def place_names(gazetteer=None, *, province: str = "Balochistan", country: str =
 # -------------------------------------------------------------------------- reports ----
 
 
-def generate_reports(n: int, *, seed: int = 0, names: PlaceNames | None = None, start: int = 0) -> Iterator[dict]:
+def generate_reports(
+    n: int, *, seed: int = 0, names: PlaceNames | None = None, start: int = 0
+) -> Iterator[dict]:
     """Yield ``n`` reports as JSON-ready dicts (id, title, published, source, url, text).
 
     >>> names = PlaceNames(("Quetta", "Gwadar", "Turbat"), ("Kech",), ("Karachi",), ("Iran",), "Balochistan")
@@ -304,13 +309,14 @@ def _values(event: dict, *, rng: random.Random, names: PlaceNames, outlet: str, 
     days_before = (published - event["date"]).days
     attack, attack_again = event["attack"]
     qualifier = rng.choice(QUALIFIERS)
+    others = [t for t in names.towns if t != sites[0]] or sites
     actor = event["actor"]
     values = {
         "dateline": rng.choice((*names.cities[:4], sites[0], sites[0])).upper(),
         "province": names.province,
         "sites": _join(sites),
         "site": sites[0],
-        "site2": sites[-1] if len(sites) > 1 else rng.choice([t for t in names.towns if t != sites[0]] or sites),
+        "site2": sites[-1] if len(sites) > 1 else rng.choice(others),
         "district": rng.choice(names.districts),
         "city": rng.choice(names.cities[:10]),
         "foreign": rng.choice(names.foreign),
@@ -332,7 +338,8 @@ def _values(event: dict, *, rng: random.Random, names: PlaceNames, outlet: str, 
         "day": _day_phrase(event["date"], days_before=days_before),
         "date": f"{event['date']:%B} {event['date'].day}",
         "weekday": f"{published:%A}",
-        "n_mil": event["n_mil"] + rng.choice((0, 0, 0, rng.randint(-5, 5))) if event["n_mil"] > 5 else event["n_mil"],
+        # reports of one event disagree a little on the militants' toll, as they do
+        "n_mil": event["n_mil"] + (rng.choice((0, 0, 0, rng.randint(-5, 5))) if event["n_mil"] > 5 else 0),
         "n_sec": event["n_sec"],
         "n_civ": event["n_civ"],
         "n_total": event["n_sec"] + event["n_civ"] + rng.choice((0, 0, 2)),
@@ -373,8 +380,9 @@ def _day_phrase(date: dt.date, *, days_before: int) -> str:
 
 def _usable(template: str, values: dict) -> bool:
     """False when a count the template names is below 2 ("the bodies of 1 terrorists", "0 civilians")."""
-    if ("{women}" in template and values["n_women"] < 1) or ("{children}" in template and values["n_children"] < 1):
-        return False
+    for key, count in (("{women}", "n_women"), ("{children}", "n_children")):
+        if key in template and values[count] < 1:
+            return False
     return all(values[key] >= 2 for key in COUNTS if "{" + key + "}" in template)
 
 
@@ -439,7 +447,9 @@ def write_reports(reports: Iterator[dict], out: str | Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-n", type=int, default=1000, help=f"number of reports (<= {MAX_REPORTS:,}; default 1000)")
+    parser.add_argument(
+        "-n", type=int, default=1000, help=f"number of reports (<= {MAX_REPORTS:,}; default 1000)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="same seed, same reports (default 0)")
     parser.add_argument("-o", "--output", default="-", help="FILE.jsonl, a folder, or - for stdout (default)")
     args = parser.parse_args(argv)

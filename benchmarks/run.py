@@ -149,7 +149,9 @@ def _vmhwm_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def measure(corpus: Path, *, jobs: int, keep_records: bool = False, map: bool = False, timeout: float) -> dict:
+def measure(
+    corpus: Path, *, jobs: int, keep_records: bool = False, map: bool = False, timeout: float
+) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(corpus), "--jobs", str(jobs)]
     cmd += ["--keep-records"] if keep_records else []
     cmd += ["--map"] if map else []
@@ -163,7 +165,8 @@ def measure(corpus: Path, *, jobs: int, keep_records: bool = False, map: bool = 
 def pipeline_tables(args: argparse.Namespace, folder: Path) -> str:
     throughput = make_corpus(args.articles, folder=folder, seed=args.seed)
     rows = [
-        "| jobs | articles | articles/s | MB/s | gazetteer load s | peak MB main | peak MB worker | incidents |",
+        "| jobs | articles | articles/s | MB/s | gazetteer load s | peak MB main | peak MB worker "
+        "| incidents |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     map_line = ""
@@ -171,7 +174,8 @@ def pipeline_tables(args: argparse.Namespace, folder: Path) -> str:
         r = measure(throughput, jobs=jobs, map=(jobs == args.jobs[0]), timeout=args.timeout)
         rows.append(
             f"| {jobs} | {r['articles']:,} | {r['articles'] / r['seconds']:,.0f} | "
-            f"{r['bytes'] / 2**20 / r['seconds']:.2f} | {r['load_seconds']:.2f} | {r['peak_kb'] / 1024:,.0f} | "
+            f"{r['bytes'] / 2**20 / r['seconds']:.2f} | {r['load_seconds']:.2f} | "
+            f"{r['peak_kb'] / 1024:,.0f} | "
             f"{r['worker_peak_kb'] / 1024:,.0f} | {r['incidents']:,} |"
         )
         if "map_seconds" in r:
@@ -212,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="10,000 articles; memory at 10,000 and 100,000")
     parser.add_argument("--articles", type=int, help="reports for the throughput rows (default 1,000)")
     parser.add_argument("--memory-sizes", type=_sizes, help="comma-separated corpus sizes for peak memory")
-    parser.add_argument("--jobs", type=_sizes, default=[1, 2], help="comma-separated job counts (default 1,2)")
+    parser.add_argument(
+        "--jobs", type=_sizes, default=[1, 2], help="comma-separated job counts (default 1,2)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-others", action="store_true", help="only the pipeline benchmark")
     parser.add_argument("--only-others", action="store_true", help="only the bench_*.py scripts")

@@ -15,13 +15,12 @@ spellings and cues live in ``geoincident/lexicon/actors.json`` and ``event_types
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from geoincident.lexicon import alternation, load
-from geoincident.lexicon.scan import scan
+from geoincident.lexicon import load
+from geoincident.lexicon.scan import peek, scan
 
 __all__ = ["ActorMention", "find_actors", "classify_event", "ACTOR_KINDS"]
 
@@ -38,18 +37,20 @@ class ActorMention:
     kind: str = ""  # armed_group, state_label, state_force, facility, civilian_target
 
 
-class _Actors:
-    """Target cues; the actor names themselves are found by :func:`geoincident.lexicon.scan.scan`."""
-
-    def __init__(self) -> None:
-        lex = load("actors")
-        self.before = re.compile(rf"\b(?:{alternation(lex['target_cues_before'])})\b(?:\s+\S+){{0,4}}\s+$")
-        self.after = re.compile(rf"\s*(?:\S+\s+){{0,3}}?(?:{alternation(lex['target_cues_after'])})\b")
-
-
-@functools.cache
-def _actors() -> _Actors:
-    return _Actors()
+def _targeted(hits: dict[str, list], low: str, start: int, end: int) -> bool:
+    """Whether a target cue stands just before ``low[start:end]`` (at most four words between,
+    within 60 characters) or a passive cue just after it (at most three words between)."""
+    for a, b, _ in hits["target_before"]:
+        if start - 60 <= a and b < start:
+            gap = low[b:start]
+            if gap[0].isspace() and gap[-1].isspace() and len(gap.split()) <= 4:
+                return True
+    for a, b, _ in hits["target_after"]:
+        if end <= a and b <= end + 60:
+            gap = low[end:a]
+            if not gap or (gap[-1].isspace() and len(gap.split()) <= 3):
+                return True
+    return False
 
 
 #: kinds of actor a mention can name
@@ -67,7 +68,6 @@ def find_actors(text: str) -> list[ActorMention]:
     >>> [(a.name, a.role) for a in find_actors("Tehreek-e-Taliban Pakistan (TTP) and security forces")]
     [('Tehrik-e-Taliban Pakistan', 'perpetrator'), ('Tehrik-e-Taliban Pakistan', 'perpetrator'), ('Security forces', 'other')]
     """
-    lex = _actors()
     sc = scan(text)
     low = sc.low
     hits = sorted(sc.hits["actor"], key=lambda h: (h[0], -h[1]))
@@ -80,7 +80,7 @@ def find_actors(text: str) -> list[ActorMention]:
             continue  # part of a longer hyphenated word
         covered = end
         if kind not in ("armed_group", "state_label"):
-            if lex.before.search(low, max(0, start - 60), start) or lex.after.match(low, end, end + 60):
+            if _targeted(sc.hits, low, start, end):
                 role = "target"
         out.append(ActorMention(start, end, text[start:end], name, role, kind))
     return out
@@ -122,9 +122,11 @@ def classify_event(text: str, *, spans: Sequence[tuple[int, int]] | None = None)
     ('Violence against civilians', 'Attack')
     """
     ev = _events()
-    hits = scan(text).hits
+    # an article's own pass when it was made (find_claims, find_actors), else a pass for event cues only
+    sc = (peek(text) or scan(text, tags=_EVENT_TAGS)) if spans is None else scan(text)
+    hits = sc.hits
     if spans is not None:
-        hits = {tag: _inside(hits[tag], spans) for tag in ("event", "suicide", "security", "generic")}
+        hits = {tag: _inside(hits[tag], spans) for tag in _EVENT_TAGS}
     first = min(((start, rule) for start, _, rule in hits["event"]), default=None)
     if first is not None:
         event_type, sub = ev.rules[first[1]]
@@ -136,6 +138,9 @@ def classify_event(text: str, *, spans: Sequence[tuple[int, int]] | None = None)
             return "Battles", "Armed clash"
         return "Violence against civilians", "Attack"
     return "", ""
+
+
+_EVENT_TAGS = ("event", "suicide", "security", "generic")
 
 
 def _inside(hits: list[tuple[int, int, Any]], spans: Iterable[tuple[int, int]]) -> list[tuple[int, int, Any]]:

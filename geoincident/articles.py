@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from geoincident.dates import _find_dates, parse_published
+from geoincident.dates import find_dates, parse_published
 from geoincident.errors import GeoincidentError, InputError
 from geoincident.lexicon import alternation, load
 from geoincident.records import Article
@@ -85,7 +85,9 @@ _SPACE = (("\xa0", " "), ("\u200b", ""), ("\ufeff", ""), ("\t", " "), ("\r", "")
 
 
 def _key(line: str) -> str:
-    return " ".join(line.lower().split())
+    key = line.lower()
+    # whitespace other than single spaces is rare: isprintable() is False for every other kind
+    return key if key.isprintable() and "  " not in key else " ".join(key.split())
 
 
 def parse_text(
@@ -185,7 +187,7 @@ def parse_text(
     if not published and dl_date:
         year = copyright_year or _latest_year(body)
         if year:
-            found = _find_dates(f"{dl_date} {year}", "", cache=False)
+            found = find_dates(f"{dl_date} {year}")
             published = found[0].date if found and found[0].precision == "day" else ""
     return Article(
         id=id,
@@ -204,7 +206,7 @@ def _date_line(ln: str) -> tuple[str, str]:
     """``(iso date, outlet)`` when a header line is a publication date ("February 02, 2026Clash Report")."""
     rules = _rules()
     rest = rules.date_line.match(ln).group("rest")  # type: ignore[union-attr]
-    found = _find_dates(rest, "", cache=False)
+    found = find_dates(rest)
     if not found or found[0].start != 0 or found[0].precision != "day" or not found[0].date:
         return "", ""
     tail = rest[found[0].end :]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
 from geoincident.dates import DateMention, find_dates
@@ -45,7 +45,6 @@ class _Rules:
             for cue in cues:
                 self.outcome_of[" ".join(cue.lower().split())] = outcome
         cues = alternation(self.outcome_of)
-        self.cue = re.compile(rf"\b(?:{cues})\b", re.IGNORECASE)
         self.toll = {" ".join(c.lower().split()) for c in lex["toll_cues"]}
         self.group_of: dict[str, str] = {" ".join(k.lower().split()): v for k, v in groups["nouns"].items()}
         self.part_of: dict[str, str] = groups["parts"]
@@ -62,9 +61,10 @@ class _Rules:
         self.negator_before = re.compile(rf"(?:^|\W)(?:{alternation(lex['negators'])})\s*$")
         passive = alternation(lex["passive_before_cue"])
         self.cue_after = re.compile(rf"\s*,?\s*(?:(?:{passive})\s+){{0,3}}(?P<cue>{cues})\b")
-        self.breaker = re.compile(rf"[;:()“”\"—–]|\b(?:{alternation(lex['clause_breakers'])})\b")
+        self.breaker_punct = re.compile(r"[;:()“”\"—–]")  # the breaker words come from the shared keyword pass
         self.elliptic_before = re.compile(rf"\b(?:{alternation(lex['elliptic_before'])})\s*$")
         self.including_before = re.compile(r"\b(?:including|among them|among whom|of whom|of them)\s*$")
+        self.including_last = ("including", "them", "whom")
         qual = alternation(nums["qualifiers"])
         self.cue_right_before = re.compile(
             rf"(?P<cue>{cues})\s+(?:(?:to|at|by|reached|rose|climbed|stood|of)\s+){{0,3}}(?:(?:{qual})\s+)?$", 0
@@ -73,19 +73,15 @@ class _Rules:
             rf"\s*,?\s*(?:of\s+(?:them|whom)|among\s+them)\s+(?:were\s+|being\s+)?(?P<noun>{alternation(self.part_of)})\b"
         )
         speech = alternation(lex["speech_verbs"])
-        # lower case only: "The United States" is not a speech verb
-        self.speech = re.compile(rf"\b(?:{speech})\b(?!\s+by\b)(?!\s+the\s+lives)(?!\s+responsibility)")
-        self.according = re.compile(
-            rf"\b(?:{alternation(lex['attribution_before'])})\s+(?P<np>[^,.;:“”\"]{{2,80}})", re.IGNORECASE
-        )
-        self.np_boundary = re.compile(
-            rf"(?:[,;:(“”\"—–]|\b(?:{alternation(lex['np_boundary_words'])})\b)"
-        )
         self.np_boundary_words = {w.lower() for w in lex["np_boundary_words"]}
+        # the last punctuation mark before a position (searched with an end position)
+        self.last_np_stop = re.compile(r"[,;:(“”\"—–](?=[^,;:(“”\"—–]*$)")
         self.np_after = re.compile(r"\s+(?P<np>[^,.;:“”\"]{2,80})")
         self.not_speech_after = re.compile(r"\s+(?:by\b|the\s+lives|responsibility)")
         self.negator_words = {w.lower() for w in lex["negators"]}
+        self.negator_last = {w.lower().split()[-1] for w in lex["negators"]}
         self.np_trailing = re.compile(rf"(?:\s+(?:{alternation(lex['np_trailing_adverbs'])}))+\s*$")
+        self.np_trailing_last = {a.split()[-1].lower() for a in lex["np_trailing_adverbs"]}
         self.pronouns = {p.lower() for p in lex["pronouns"]}
         self.types: list[tuple[str, re.Pattern[str]]] = [
             (kind, re.compile(rf"(?<![\w-])(?:{alternation(words)})(?![\w-])", re.IGNORECASE))
@@ -112,9 +108,11 @@ class _Rules:
         self.names_with_speech_verbs = tuple(" ".join(n.lower().split()) for n in lex["names_with_speech_verbs"])
         self.title_small_words = {w.lower() for w in lex["title_case_small_words"]}
         self.noun_outcomes: dict[str, str] = {k.lower(): v for k, v in lex["noun_outcomes"].items()}
+        self.period_needles = tuple({u.split()[-1] for u in lex["period_units"]} | {"weekend"})
+        self.and_before = re.compile(r"\band\s+\S+(?:\s+\S+)?\s*$")
+        self.capital = re.compile("[A-Z]")
+        self.quote_or_comma = re.compile(r"[,“”\"]")
         self.digit = re.compile(r"\d")
-        self.quote_open = "“"
-        self.quote_close = "”"
 
 
 @functools.cache
@@ -175,12 +173,8 @@ class _Speakers:
         """The words before a speech verb back to punctuation or a boundary word, at most nine."""
         r = _rules()
         lo = max(0, start - 90)
-        cut = lo
-        for ch in ",;:(“”\"—–":
-            i = lsent.rfind(ch, lo, start)
-            if i >= cut:
-                cut = i + 1
-        words = sent[cut:start].split()
+        m = r.last_np_stop.search(lsent, lo, start)
+        words = sent[m.end() if m else lo : start].split()
         taken = 0
         for w in reversed(words):
             if w.lower() in r.np_boundary_words:
@@ -193,9 +187,10 @@ class _Speakers:
     def _clean(self, np: str) -> str:
         r = _rules()
         np = np.strip()
-        trail = r.np_trailing.search(np.lower())
-        if trail:
-            np = np[: trail.start()]
+        if np and np.rsplit(None, 1)[-1].lower() in r.np_trailing_last:  # ends with "also", "on Sunday" ...
+            trail = r.np_trailing.search(np.lower())
+            if trail:
+                np = np[: trail.start()]
         np = np.strip(" ,’'")
         words = np.split()
         if not words or len(words) > 8:
@@ -225,13 +220,6 @@ def claimant_type(claimant: str) -> str:
         if pattern.search(claimant):
             return kind
     return ""
-
-
-def _last_breaker(r: _Rules, s: str) -> int:
-    end = 0
-    for b in r.breaker.finditer(s):
-        end = b.end()
-    return end
 
 
 def find_claims(
@@ -281,27 +269,29 @@ def find_claims(
         i = sentence_of(a)
         if i >= 0:
             cues.setdefault(i, [])
-    numbers: dict[int, list[int]] = {}
-    for a, _, _ in hits["num"]:
-        i = sentence_of(a)
-        if i >= 0:
-            numbers.setdefault(i, []).append(a)
+    numbers = sorted(a for a, _, _ in hits["num"])
     claim_sentences = [
-        i for i in sorted(cues) if i in numbers or r.digit.search(text, spans[i][0], spans[i][1]) is not None
+        i
+        for i in sorted(cues)
+        if _count(numbers, *spans[i]) or r.digit.search(text, spans[i][0], spans[i][1]) is not None
     ]
     if not claim_sentences:
         return []
-    # Speech verbs and "according to" phrases, by sentence: who speaks is read lazily, up to the
-    # last sentence that holds a claim (a claimant can be a speaker named sentences before).
+    last_end = spans[claim_sentences[-1]][1]
+    # Speech verbs and "according to" phrases, by sentence, up to the last sentence that holds a
+    # claim: a claimant can be a speaker named sentences before ("... the quote goes on").
     verbs: dict[int, list[tuple[int, int, str]]] = {}
     for a, b, kind in sorted(
-        [(a, b, "speech") for a, b, _ in hits["speech"]] + [(a, b, "according") for a, b, _ in hits["according"]]
+        [(a, b, "speech") for a, b, _ in hits["speech"] if a < last_end]
+        + [(a, b, "according") for a, b, _ in hits["according"] if a < last_end]
     ):
         i = sentence_of(a)
         if i >= 0 and b <= spans[i][1] and (kind == "according" or _is_speech_verb(r, text, low, spans[i], a, b)):
             verbs.setdefault(i, []).append((a, b, kind))
     verb_sentences = sorted(verbs)
-    quotes = _quote_depths(text, spans, sentence_of)
+    speech = sorted((a, b) for a, b, _ in hits["speech"] if a < last_end)
+    breakers = sorted((a, b) for a, b, _ in hits["breaker"] if a < last_end)
+    quotes = _quote_depths(text, spans, sentence_of, last_end)
 
     speakers = _Speakers()
     claims: list[Claim] = []
@@ -327,11 +317,22 @@ def find_claims(
         if dates is None:
             dates = find_dates(text, published=published)
         sent_cues = [(a - s, b - s, v) for a, b, v in cues[i] if b <= e]
-        words = [a - s for a in numbers.get(i, ())]
-        in_quote = quotes(i)
-        claims.extend(_sentence_claims(r, text, low, s, e, dates, sent_cues, words, here, speakers, in_quote, article_id))
+        words = [a - s for a in numbers[bisect_left(numbers, s) : bisect_left(numbers, e)]]
+        # lower-case speech verbs not followed by "by"/"responsibility": a place phrase before them is the speaker's
+        sent_speech = [
+            (a - s, b - s)
+            for a, b in speech[bisect_left(speech, (s,)) : bisect_left(speech, (e,))]
+            if text[a:b] == low[a:b] and not r.not_speech_after.match(text, b, e)
+        ]
+        sent_breakers = [(a - s, b - s) for a, b in breakers[bisect_left(breakers, (s,)) : bisect_left(breakers, (e,))] if b <= e]
+        ctx = _Sentence(text[s:e], low[s:e], sent_speech, sent_breakers)
+        claims.extend(_sentence_claims(r, text, s, e, dates, sent_cues, words, here, speakers, quotes(i), article_id, ctx))
         remember(here)
     return claims
+
+
+def _count(sorted_starts: list[int], s: int, e: int) -> int:
+    return bisect_left(sorted_starts, e) - bisect_left(sorted_starts, s)
 
 
 def _is_speech_verb(r: _Rules, text: str, low: str, span: tuple[int, int], a: int, b: int) -> bool:
@@ -345,10 +346,12 @@ def _is_speech_verb(r: _Rules, text: str, low: str, span: tuple[int, int], a: in
     return len(words) >= 3 and all(w[0].isupper() or w.lower() in r.title_small_words for w in words)
 
 
-def _quote_depths(text: str, spans: list[tuple[int, int]], sentence_of: Callable[[int], int]) -> Callable[[int], bool]:
-    """Whether sentence ``i`` is inside a quotation (opened in it or in an earlier sentence)."""
+def _quote_depths(
+    text: str, spans: list[tuple[int, int]], sentence_of: Callable[[int], int], end: int
+) -> Callable[[int], bool]:
+    """Whether sentence ``i`` (ending by ``end``) is inside a quotation, opened in it or before it."""
     change: dict[int, int] = {}
-    for m in _QUOTE.finditer(text):
+    for m in _QUOTE.finditer(text, 0, end):
         i = sentence_of(m.start())
         if i >= 0:
             change[i] = change.get(i, 0) + (1 if m.group() == "“" else -1)
@@ -368,10 +371,50 @@ def _quote_depths(text: str, spans: list[tuple[int, int]], sentence_of: Callable
 _QUOTE = re.compile("[“”]")
 
 
+class _Sentence:
+    """One sentence and what several claims in it look up: its speech verbs and its clause
+    breakers (punctuation found here, breaker words by the shared keyword pass)."""
+
+    __slots__ = ("sent", "lsent", "speech", "_words", "_b_starts", "_b_ends", "_period")
+
+    def __init__(self, sent: str, lsent: str, speech: list[tuple[int, int]], breaker_words: list[tuple[int, int]]) -> None:
+        self.sent = sent
+        self.lsent = lsent
+        self.speech = speech  # (start, end) of the lower-case speech verbs, offsets into sent
+        self._words = breaker_words  # (start, end) of the clause-breaker words, offsets into sent
+        self._b_starts: list[int] | None = None
+        self._b_ends: list[int] = []
+        self._period: bool | None = None
+
+    def has_period_unit(self) -> bool:
+        """Whether the sentence holds a unit word of a period phrase ("past two days"): none, no period."""
+        if self._period is None:
+            self._period = any(unit in self.lsent for unit in _rules().period_needles)
+        return self._period
+
+    def _breakers(self) -> tuple[list[int], list[int]]:
+        if self._b_starts is None:
+            found = sorted([m.span() for m in _rules().breaker_punct.finditer(self.lsent)] + self._words)
+            self._b_starts = [a for a, _ in found]
+            self._b_ends = [b for _, b in found]
+        return self._b_starts, self._b_ends
+
+    def breaks(self, lo: int, hi: int) -> bool:
+        """Whether a clause breaker lies within ``[lo, hi)``."""
+        starts, ends = self._breakers()
+        k = bisect_left(starts, lo)
+        return k < len(starts) and ends[k] <= hi
+
+    def last_break_end(self, lo: int, hi: int) -> int:
+        """The end of the last clause breaker within ``[lo, hi)``, or ``lo``."""
+        starts, ends = self._breakers()
+        k = bisect_right(ends, hi) - 1
+        return ends[k] if k >= 0 and starts[k] >= lo else lo
+
+
 def _sentence_claims(
     r: _Rules,
     text: str,
-    low: str,
     s: int,
     e: int,
     dates: list[DateMention],
@@ -381,9 +424,10 @@ def _sentence_claims(
     speakers: _Speakers,
     in_quote: bool,
     article_id: str,
+    ctx: _Sentence,
 ) -> list[Claim]:
-    sent = text[s:e]
-    lsent = low[s:e]
+    sent = ctx.sent
+    lsent = ctx.lsent
     quantities = quantities_at(sent, lsent, number_words)
     if not quantities:
         return []
@@ -425,13 +469,13 @@ def _sentence_claims(
                     if noun in r.part_of and q.best is not None and q.qualifier == "exact":
                         parts = ((r.part_of[noun], q.best),)
         before = lsent[max(0, q.start - 40) : q.start]
-        if (
+        # "including five women": a part of the claim before, or a figure that inherits its outcome
+        including = (
             prev is not None
-            and parts
-            and prev["group"] in ("civilians", "unknown")
-            and r.including_before.search(before)
-            and prev["end"] <= q.start
-        ):
+            and before.rstrip().endswith(r.including_last)
+            and r.including_before.search(before) is not None
+        )
+        if including and parts and prev["group"] in ("civilians", "unknown") and prev["end"] <= q.start:
             prev["parts"] = prev["parts"] + parts
             continue
         outcome = ""
@@ -452,13 +496,13 @@ def _sentence_claims(
                     continue
                 if not outcome:
                     outcome = r.outcome_of[" ".join(right.group("cue").lower().split())]  # type: ignore[union-attr]
-                group = prev["group"] if prev is not None and re.search(r"\band\s+\S+(?:\s+\S+)?\s*$", before) else "unknown"
-        if not outcome and prev is not None and r.including_before.search(before):
+                group = prev["group"] if prev is not None and r.and_before.search(before) else "unknown"
+        if not outcome and including:
             outcome = prev["outcome"]
         if not outcome:
-            outcome = _backward_cue(r, lsent, cues, q.start)
+            outcome = _backward_cue(ctx, cues, q.start)
         if not outcome:
-            outcome = _forward_cue(r, lsent, cues, noun_end, quantities[qi + 1 :])
+            outcome = _forward_cue(ctx, cues, noun_end, quantities[qi + 1 :])
         if not outcome:
             continue
         if outcome == "captured":
@@ -466,19 +510,19 @@ def _sentence_claims(
         out.append(
             {
                 "q": q, "end": noun_end, "group": group or "unknown", "outcome": outcome, "parts": parts,
-                "parent": prev if (prev is not None and r.including_before.search(before)) else None,
+                "parent": prev if including else None,
             }
         )
     claims: list[Claim] = []
     for i, c in enumerate(out):
         q: Quantity = c["q"]
         seg_end = out[i + 1]["q"].start if i + 1 < len(out) else len(sent)
-        scope, date, precision = _time(r, sent, lsent, sent_dates, c["end"], seg_end, q.start)
+        scope, date, precision = _time(r, ctx, sent_dates, c["end"], seg_end, q.start)
         if not scope and c["parent"] is not None:
             parent = next((cl for cl in claims if cl.start == c["parent"]["q"].start + s), None)
             if parent is not None:
                 scope, date, precision = parent.time_scope, parent.date, parent.date_precision
-        place_name = _place(r, sent, lsent, q.start, c["end"])
+        place_name = _place(r, ctx, q.start, c["end"])
         claimant = _claimant(attributions, q.start) or (speakers.last if in_quote else "")
         claims.append(
             Claim(
@@ -508,26 +552,28 @@ def _sentence_claims(
 
 def _negated(r: _Rules, lsent: str, start: int) -> bool:
     words = lsent[max(0, start - 20) : start].split()[-3:]
+    if not words or words[-1] not in r.negator_last:  # no negator ends right before the figure
+        return False
     for i in range(len(words)):
         if " ".join(words[i:]) in r.negator_words:
             return r.negator_before.search(lsent, max(0, start - 20), start) is not None
     return False
 
 
-def _backward_cue(r: _Rules, sent: str, cues: list[tuple[int, int, str]], start: int) -> str:
+def _backward_cue(ctx: _Sentence, cues: list[tuple[int, int, str]], start: int) -> str:
     best = None
     for cue in cues:
         if cue[1] <= start and start - cue[1] <= 150:
             best = cue
-    if best is None or r.breaker.search(sent, best[1], start):
+    if best is None or ctx.breaks(best[1], start):
         return ""
     return best[2]
 
 
-def _forward_cue(r: _Rules, sent: str, cues: list[tuple[int, int, str]], end: int, later: list[Quantity]) -> str:
+def _forward_cue(ctx: _Sentence, cues: list[tuple[int, int, str]], end: int, later: list[Quantity]) -> str:
     for cue_start, cue_end, outcome in cues:
         if cue_start >= end:
-            if r.breaker.search(sent, end, cue_start):
+            if ctx.breaks(end, cue_start):
                 return ""
             # "30 militants attacked and killed 5 soldiers": the cue has its own object
             if any(0 <= q.start - cue_end <= 12 for q in later):
@@ -536,20 +582,22 @@ def _forward_cue(r: _Rules, sent: str, cues: list[tuple[int, int, str]], end: in
     return ""
 
 
-def _time(
-    r: _Rules, sent: str, lsent: str, dates: list[DateMention], end: int, seg_end: int, start: int
-) -> tuple[str, str, str]:
+def _time(r: _Rules, ctx: _Sentence, dates: list[DateMention], end: int, seg_end: int, start: int) -> tuple[str, str, str]:
     """The time phrase of a claim: the first after it in its segment, else the last before it."""
+    sent, lsent = ctx.sent, ctx.lsent
     after = [
         d
         for d in dates
         if end <= d.start < seg_end
         and not r.speech_just_before.search(lsent, max(0, d.start - 20), d.start)
-        and not r.breaker.search(lsent, end, d.start)
+        and not ctx.breaks(end, d.start)
     ]
-    period = r.period.search(lsent, end, seg_end) if "in" in lsent or "over" in lsent or "since" in lsent else None
-    if period and r.breaker.search(lsent, end, period.start()):
-        period = None
+    period = None
+    # every period phrase holds one of its unit words ("past two days"): look for them first
+    if ctx.has_period_unit() and any(lsent.find(unit, end, seg_end) >= 0 for unit in r.period_needles):
+        period = r.period.search(lsent, end, seg_end)
+        if period and ctx.breaks(end, period.start()):
+            period = None
     if period and (not after or period.start() < after[0].start):
         return sent[period.start() : period.end()], "", ""
     if after:
@@ -566,19 +614,21 @@ def _time(
     return "", "", ""
 
 
-def _place(r: _Rules, sent: str, lsent: str, start: int, end: int) -> str:
+def _place(r: _Rules, ctx: _Sentence, start: int, end: int) -> str:
     """The place phrase the clause ties a figure to: "in Gwadar (alone)" before it or "killed in Quetta" after."""
-    lo = max(0, start - 160)
-    window_start = lo + _last_breaker(r, lsent[lo:start])
-    for m in r.speech.finditer(sent, window_start, start):
-        window_start = m.end()
+    # the clause: after the last breaker and the last speech verb within 160 characters before the figure
+    window_start = ctx.last_break_end(max(0, start - 160), start)
+    for a, b in ctx.speech:
+        if a >= window_start and b <= start:
+            window_start = b
     found = ""
-    for m in r.place.finditer(sent, window_start, start):
-        found = m.group("place")
+    if r.capital.search(ctx.sent, window_start, start):  # a place phrase needs a capital letter
+        for m in r.place.finditer(ctx.sent, window_start, start):
+            found = m.group("place")
     if found:
         return found
-    m = r.place_after.match(sent, end)
-    if m and not re.search(r"[,“”\"]", sent[end : m.start("place")]):
+    m = r.place_after.match(ctx.sent, end) if r.capital.search(ctx.sent, end) else None
+    if m and not r.quote_or_comma.search(ctx.sent, end, m.start("place")):
         return m.group("place")
     return ""
 

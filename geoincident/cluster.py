@@ -17,7 +17,6 @@ only when these functions run. See ``docs/cluster.md``.
 
 from __future__ import annotations
 
-import functools
 import glob
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from geoincident.errors import GeoincidentError, InputError, UsageError
-from geoincident.pipeline import ErrorHandler, PipelineResult, slim_record
+from geoincident.pipeline import ErrorHandler, PipelineResult, load_gazetteer, slim_record
 from geoincident.records import ArticleRecord
 
 #: files read as JSON lines, one article per line: cut into runs of lines
@@ -88,7 +87,7 @@ def records_bag(
     gazetteer_paths: Sequence[str | Path] = (),
     slim: bool = True,
 ):
-    """A ``dask.bag`` of :class:`ArticleRecord` (or :class:`InputError` for a bad input), one partition per task.
+    """A ``dask.bag`` of :class:`ArticleRecord` (:class:`InputError` for a bad input), a partition per task.
 
     ``gazetteer_paths`` are extra gazetteer files, as ``Gazetteer(*paths)`` takes
     them; each worker loads the gazetteer once and keeps it.
@@ -128,7 +127,9 @@ def extract_on_dask(
     from geoincident.incidents import build_incidents
 
     build_incidents([], rule=rule)  # an unknown rule fails before the cluster works
-    bag = records_bag(inputs, partition_size=partition_size, gazetteer_paths=gazetteer_paths, slim=not keep_records)
+    bag = records_bag(
+        inputs, partition_size=partition_size, gazetteer_paths=gazetteer_paths, slim=not keep_records
+    )
     result = PipelineResult()
     records: list[ArticleRecord] = []
     futures = client.compute(bag.to_delayed())
@@ -161,7 +162,7 @@ def extract_partition(
     """Read and extract the articles of one partition (runs on a worker)."""
     from geoincident.extract import extract
 
-    gazetteer = _gazetteer(gazetteer_paths)
+    gazetteer = load_gazetteer(gazetteer_paths)  # once per worker process, then cached
     out: list[ArticleRecord | InputError] = []
     for article in _read_partition(part, errors=out):
         try:
@@ -171,19 +172,6 @@ def extract_partition(
             continue
         out.append(slim_record(record) if slim else record)
     return out
-
-
-@functools.lru_cache(maxsize=4)
-def _gazetteer(paths: tuple[str, ...]) -> Any:
-    """The gazetteer of this worker process, loaded on first use and kept.
-
-    None stands for ``Gazetteer.default()``, which extract() loads once per process.
-    """
-    if not paths:
-        return None
-    from geoincident.gazetteer import Gazetteer
-
-    return Gazetteer(*paths)
 
 
 def _read_partition(part: Partition, *, errors: list) -> Iterator:
@@ -212,11 +200,8 @@ def _read_line_run(part: Partition, *, errors: list) -> Iterator:
         try:
             obj = orjson.loads(line)
         except orjson.JSONDecodeError as err:
-            errors.append(
-                InputError(
-                    f"malformed JSON line ({err}); each line must be one JSON object", path=part.path, line=number
-                )
-            )
+            message = f"malformed JSON line ({err}); each line must be one JSON object"
+            errors.append(InputError(message, path=part.path, line=number))
             continue
         try:
             yield _from_object(obj, path=part.path, line=number, default_id=f"{stem}-{number}")

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from geoincident.lexicon import alternation, load
-from geoincident.lexicon.scan import scan
+from geoincident.lexicon.scan import Scan, scan
 
 __all__ = ["DateMention", "find_dates", "resolve_date", "parse_published"]
 
@@ -48,7 +48,9 @@ class _Patterns:
         self.weekday_prefix = re.compile(rf"\b(?P<p>{alternation(lex['weekday_prefixes'] + ['next', 'this', 'coming'])})\s+$")
         self.year_prefix = re.compile(rf"\b(?:{alternation(lex['year_prefixes'])})(?:\s+|-)$")
         self.ago_number = re.compile(r"\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+$")
-        self.year = re.compile(r"(?<![\d/.,-])(?P<y>(?:19|20)\d\d)(?:-(?P<mo>[01]\d)-(?P<d>[0-3]\d))?(?![\d/])")
+        # a year not glued to a number before it ("1/2019", "12019"): checked in _candidates, as a
+        # look-behind here would keep the regex engine from skipping ahead to the next "19"/"20"
+        self.year = re.compile(r"(?P<y>(?:19|20)\d\d)(?:-(?P<mo>[01]\d)-(?P<d>[0-3]\d))?(?![\d/])")
         self.numeric = re.compile(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d\d)(?![\d/])")
 
 
@@ -134,6 +136,9 @@ def _candidates(text: str, low: str, hits: dict[str, list]) -> list[tuple[int, i
             out.append((nm.start(), end, "ago", (n,)))
     if "19" in text or "20" in text:
         for m in pat.year.finditer(text):
+            p = m.start()
+            if p and (text[p - 1].isdecimal() or text[p - 1] in "/.,-"):
+                continue
             if m.group("mo"):
                 out.append((m.start(), m.end(), "iso", (int(m.group("y")), int(m.group("mo")), int(m.group("d")))))
             else:
@@ -189,12 +194,16 @@ def find_dates(text: str, *, published: str = "") -> list[DateMention]:
     >>> [(d.surface, d.date) for d in find_dates("the January 31 attacks; 21/01/2026", published="2026-02-02")]
     [('January 31', '2026-01-31'), ('21/01/2026', '2026-01-21')]
     """
-    return _find_dates(text, published, cache=True)
+    sc = scan(text)
+    kept = sc.memo.get(("dates", published))
+    if kept is None:
+        kept = sc.memo[("dates", published)] = tuple(_find(sc, published))
+    return list(kept)
 
 
-def _find_dates(text: str, published: str, *, cache: bool) -> list[DateMention]:
+def _find(sc: Scan, published: str) -> list[DateMention]:
+    text = sc.text
     pub = _iso(published)
-    sc = scan(text, cache=cache)
     found = sorted(_candidates(text, sc.low, sc.hits), key=lambda c: (c[0], -c[1]))
     out: list[DateMention] = []
     previous: dt.date | None = None
@@ -218,7 +227,7 @@ def resolve_date(phrase: str, *, published: str) -> tuple[str, str]:
     >>> resolve_date("a thousand years", published="2026-02-02")
     ('', '')
     """
-    found = _find_dates(phrase, published, cache=False)
+    found = find_dates(phrase, published=published)
     return (found[0].date, found[0].precision) if found else ("", "")
 
 
@@ -234,7 +243,7 @@ def parse_published(value: str) -> str:
     iso = _iso(value)
     if iso is not None:
         return iso.isoformat()
-    for d in _find_dates(value, "", cache=False):
+    for d in find_dates(value):
         if d.precision == "day" and d.date:
             return d.date
     return ""

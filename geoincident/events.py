@@ -24,6 +24,7 @@ Two steps, both pure:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -72,9 +73,8 @@ def segment_events(
     text: str, *, sentences: Sequence[tuple[int, int]], dates: Sequence[Any], published: str = ""
 ) -> list[int]:
     """The event index of each sentence: 0 for the main event, 1, 2, ... for recalled past events."""
-    from geoincident.geoparse import role_lexicon
+    from geoincident.geoparse import about_violence
 
-    violence = role_lexicon().violence_re
     reference = _day(published)
     resolved = [(d, _day(d.date)) for d in dates if d.date and d.precision in ("day", "week", "month")]
     if reference is None:
@@ -100,7 +100,7 @@ def segment_events(
         new_paragraph = i > 0 and "\n" in text[sentences[i - 1][1] : s0]
         if days:
             old = [d for d in days if (reference - d).days >= PAST_GAP_DAYS]
-            if old and len(old) == len(days) and violence.search(text, s0, s1):
+            if old and len(old) == len(days) and about_violence(text, s0, s1):
                 key = min(old)
                 current = past_index.setdefault(key, len(past_index) + 1)
             else:
@@ -120,12 +120,12 @@ def main_date(text: str, *, dates: Sequence[Any], sentences: Sequence[tuple[int,
     """
     from bisect import bisect_right
 
-    from geoincident.geoparse import role_lexicon
+    from geoincident.geoparse import about_violence
 
-    violence = role_lexicon().violence_re
     starts = [s for s, _ in sentences]
     pub = _day(published)
     votes: Counter[tuple[str, str]] = Counter()
+    violent: dict[int, bool] = {}
     for d in dates:
         if not d.date:
             continue
@@ -133,7 +133,9 @@ def main_date(text: str, *, dates: Sequence[Any], sentences: Sequence[tuple[int,
         if i < 0 or events[i] != 0:
             continue
         s0, s1 = sentences[i]
-        if not violence.search(text, s0, s1):
+        if i not in violent:
+            violent[i] = about_violence(text, s0, s1)
+        if not violent[i]:
             continue
         if _SPEECH_BEFORE.search(text, max(s0, d.start - 25), d.start):
             continue
@@ -161,13 +163,27 @@ def _group_bounds(claims: Sequence[Claim]) -> tuple[int | None, int | None, int 
     usable = [c for c in claims if _point(c) is not None or c.high is not None]
     if not usable:
         return None, None, None
+    if len(usable) == 1:  # the common case, by the rules below
+        c = usable[0]
+        if c.scope == "site":
+            point = _point(c) or 0
+            return point, point, point
+        best = c.best if c.best is not None or c.qualifier == "vague" else c.low
+        return (c.low if c.low is not None else c.best), best, (c.high if c.high is not None else c.best)
     # figures split by day in one sentence ("92 on Saturday and another 41 on Friday") are parts
     scopes: dict[str, set[str]] = {}
     for c in usable:
         scopes.setdefault(c.sentence, set()).add(c.time_scope or c.date)
-    parts = [c for c in usable if (c.time_scope or c.date) and len(scopes[c.sentence]) > 1]
-    site = [c for c in usable if c.scope == "site" and c not in parts]
-    whole = [c for c in usable if c not in parts and c not in site]
+    parts: list[Claim] = []
+    site: list[Claim] = []
+    whole: list[Claim] = []
+    for c in usable:
+        if (c.time_scope or c.date) and len(scopes[c.sentence]) > 1:
+            parts.append(c)
+        elif c.scope == "site":
+            site.append(c)
+        else:
+            whole.append(c)
     lows = [c.low if c.low is not None else c.best for c in whole]
     highs = [c.high if c.high is not None else c.best for c in whole]
     # a sum of day parts is another estimate of the whole; a sum of sites is one only without a whole
@@ -213,19 +229,31 @@ def event_totals(claims: Iterable[Claim]) -> dict[str, int | None]:
     outcomes = list(LAYER_OUTCOMES) + sorted({o for o, _ in by} - set(LAYER_OUTCOMES))
     out: dict[str, int | None] = {}
     for outcome in outcomes:
-        bounds: dict[str, tuple[int | None, int | None, int | None]] = {}
-        for group in GROUPS:
-            bounds[group] = _group_bounds(by.get((outcome, group), ()))
-            for name, value in zip(BOUNDS, bounds[group]):
-                out[f"{outcome}_{group}_{name}"] = value
-        for k, name in enumerate(BOUNDS):
-            known = [bounds[g][k] for g in GROUPS if g != "unknown" and bounds[g][k] is not None]
+        keys = _total_keys(outcome)
+        if not any((outcome, g) in by for g in GROUPS):
+            out.update(dict.fromkeys(name for names in keys for name in names))
+            continue
+        bounds = [_group_bounds(by[(outcome, g)]) if (outcome, g) in by else _NO_BOUNDS for g in GROUPS]
+        for names, values in zip(keys, bounds):
+            out.update(zip(names, values))
+        for k, name in enumerate(keys[-1]):
+            known = [b[k] for g, b in zip(GROUPS, bounds) if g != "unknown" and b[k] is not None]
             summed = sum(known) if known else None
-            unknown = bounds["unknown"][k]
+            unknown = bounds[_UNKNOWN][k]
             values = [v for v in (summed, unknown) if v is not None]
-            out[f"{outcome}_total_{name}"] = max(values) if values else None
-    assert all(f"{o}_{g}_{b}" in out for o in LAYER_OUTCOMES for g in LAYER_GROUPS for b in BOUNDS)
+            out[name] = max(values) if values else None
     return out
+
+
+_NO_BOUNDS: tuple[None, None, None] = (None, None, None)
+_UNKNOWN = GROUPS.index("unknown")
+
+
+@functools.cache
+def _total_keys(outcome: str) -> tuple[tuple[str, ...], ...]:
+    """``{outcome}_{group}_{bound}`` for each group of LAYER_GROUPS (``total`` last), built once."""
+    assert LAYER_GROUPS[-1] == "total" and LAYER_GROUPS[:-1] == GROUPS
+    return tuple(tuple(f"{outcome}_{g}_{b}" for b in BOUNDS) for g in LAYER_GROUPS)
 
 
 def _site(place: Place, name: str) -> Site:
@@ -251,28 +279,20 @@ def _title(event_type: str, sub_event_type: str, sites: Sequence[Site], area: Pl
     return f"{label}{' in ' + where if where else ''}{f' ({date})' if date else ''}"
 
 
-def _resolve_claim_place(claim: Claim, mentions: Sequence[Mention], resolve: Callable[[str], Place | None]) -> Claim:
-    """Set ``claim.place`` (and scope) from its raw ``place_name``: a mention of that name in
-    the same sentence first, else the gazetteer in the article's context."""
+def _claim_place(claim: Claim, mentions: Sequence[Mention], resolve: Callable[[str], Place | None]) -> Place | None:
+    """The place of a claim's raw ``place_name`` (``None`` when it has none or one already): a
+    mention of that name in the same sentence first, else anywhere in the article, else the
+    gazetteer in the article's context."""
     if not claim.place_name or claim.place is not None:
-        return claim
+        return None
     key = claim.place_name.casefold()
-    place = None
+    anywhere = None
     for m in mentions:
-        if m.place is not None and m.surface.casefold() == key and m.sentence == claim.sentence:
-            place = m.place
-            break
-    if place is None:
-        for m in mentions:
-            if m.place is not None and m.surface.casefold() == key:
-                place = m.place
-                break
-    if place is None:
-        place = resolve(claim.place_name)
-    if place is None:
-        return claim
-    scope = "site" if place.precision == "town" else "area"
-    return replace(claim, place=place, scope=scope)
+        if m.place is not None and m.surface.casefold() == key:
+            if m.sentence == claim.sentence:
+                return m.place
+            anywhere = anywhere or m.place
+    return anywhere if anywhere is not None else resolve(claim.place_name)
 
 
 def build_events(
@@ -284,57 +304,65 @@ def build_events(
     claims: Sequence[Claim],
     dates: Sequence[Any] = (),
     actors: Sequence[Any] = (),
-    classify: Callable[[str], tuple[str, str]] | None = None,
+    classify: Callable[..., tuple[str, str]] | None = None,
     resolve: Callable[[str], Place | None] | None = None,
 ) -> tuple[tuple[ArticleEvent, ...], tuple[Mention, ...], tuple[Claim, ...]]:
     """The article's events (main first) and its mentions and claims tied to them.
 
     ``segments`` is :func:`segment_events`' answer; ``actors`` are
-    :class:`geoincident.actors.ActorMention`-like (start, name, role); ``classify`` maps event
-    text to an ACLED ``(event_type, sub_event_type)``; ``resolve`` maps a claim's raw place name
-    to a Place when no mention of that name is in its sentence.
+    :class:`geoincident.actors.ActorMention`-like (start, name, role); ``classify`` gives the
+    ACLED ``(event_type, sub_event_type)`` of an event, called as
+    ``classify(article.text, spans=<the event's sentence spans>)`` like
+    :func:`geoincident.actors.classify_event` (so the article's keyword pass is reused);
+    ``resolve`` maps a claim's raw place name to a Place when no mention of that name is in its
+    sentence. Mentions from :func:`geoincident.geoparse.find_mentions` given ``segments`` come
+    with their ``event_index`` already set and are passed through unchanged.
     """
     from bisect import bisect_right
 
+    from geoincident.geoparse import mention_event_index
+
     text = article.text
     starts = [s for s, _ in sentences]
+    n_segments = len(segments)
 
     def event_of(pos: int) -> int:
         i = bisect_right(starts, pos) - 1
-        return segments[i] if 0 <= i < len(segments) else 0
+        return segments[i] if 0 <= i < n_segments else 0
 
     n_events = 1 + max(segments, default=0)
     resolve = resolve or (lambda name: None)
 
     new_mentions = []
     for m in mentions:
-        k = event_of(m.start)
-        tie = k if (k > 0 or m.role == "incident_site") else None
-        if m.role == "past_incident":
-            tie = k
-        new_mentions.append(replace(m, event_index=tie) if tie != m.event_index else m)
+        tie = mention_event_index(m.role, event_of(m.start))
+        new_mentions.append(m if tie == m.event_index else replace(m, event_index=tie))
     new_claims = []
     for c in claims:
-        c = _resolve_claim_place(c, new_mentions, resolve)
         k = event_of(c.start)
-        new_claims.append(replace(c, event_index=k) if c.event_index != k else c)
+        place = _claim_place(c, new_mentions, resolve)
+        if place is not None:
+            c = replace(c, place=place, scope="site" if place.precision == "town" else "area", event_index=k)
+        elif c.event_index != k:
+            c = replace(c, event_index=k)
+        new_claims.append(c)
+    actor_events = [event_of(a.start) for a in actors] if n_events > 1 else [0] * len(actors)
 
     events = []
     for k in range(n_events):
-        sent_ids = [i for i, e in enumerate(segments) if e == k] if segments else [0]
+        spans = [span for span, e in zip(sentences, segments) if e == k] if segments else None
         kind = "main" if k == 0 else "past"
         site_role = "incident_site" if k == 0 else "past_incident"
-        ev_mentions = [m for m in new_mentions if m.event_index == k and m.role == site_role and m.place is not None]
         sites: list[Site] = []
         seen: set[str] = set()
         area_votes: Counter[str] = Counter()
         area_places: dict[str, Place] = {}
-        for m in ev_mentions:
+        for m in new_mentions:
             place = m.place
-            assert place is not None
+            if place is None or m.event_index != k or m.role != site_role:
+                continue
             if place.feature_type in _AREA_TYPES or place.feature_type in _COUNTRY_TYPES:
-                rank = 0 if place.feature_type not in _COUNTRY_TYPES else 1
-                area_votes[place.place_id] += 1 if rank == 0 else 0
+                area_votes[place.place_id] += 0 if place.feature_type in _COUNTRY_TYPES else 1
                 area_places.setdefault(place.place_id, place)
                 continue
             if place.place_id not in seen:
@@ -352,12 +380,11 @@ def build_events(
             date, precision = main_date(text, dates=dates, sentences=sentences, events=segments, published=article.published)
         else:
             date, precision = _past_date(dates, sentences, segments, k)
-        ev_text = " ".join(text[sentences[i][0] : sentences[i][1]] for i in sent_ids) if sentences else text
-        event_type, sub_type = classify(ev_text) if classify else ("", "")
+        event_type, sub_type = classify(text, spans=spans) if classify else ("", "")
         perps: list[str] = []
         targets: list[str] = []
-        for a in actors:
-            if event_of(a.start) != k:
+        for a, e in zip(actors, actor_events):
+            if e != k:
                 continue
             bucket = perps if a.role == "perpetrator" else targets if a.role == "target" else None
             if bucket is not None and a.name not in bucket:

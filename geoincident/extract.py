@@ -55,14 +55,13 @@ def _mentions(article: Article, gaz: Any, sentences, dates) -> tuple[list[Mentio
     from geoincident.geoparse import find_mentions
 
     segments = segment_events(article.text, sentences=sentences, dates=dates, published=article.published)
-    past = {i for i, k in enumerate(segments) if k > 0}
     mentions = find_mentions(
         article.text,
         gazetteer=gaz,
         article_id=article.id,
         sentences=sentences,
-        past_sentences=past,
         dateline=article.dateline,
+        segments=segments,
     )
     return mentions, segments
 
@@ -104,10 +103,11 @@ def extract(article: Article | str, *, gazetteer: Any = None) -> ArticleRecord:
         article = parse_text(article)
     gaz = _gazetteer(gazetteer)
     text = article.text
+    # sentences and dates are computed once, here, and handed to every step that needs them
     sentences = split_sentences(text)
     dates = find_dates(text, published=article.published)
     mentions, segments = _mentions(article, gaz, sentences, dates)
-    claims = find_claims(text, article_id=article.id, published=article.published, sentences=sentences)
+    claims = find_claims(text, article_id=article.id, published=article.published, sentences=sentences, dates=dates)
     actors = find_actors(text)
     country = _article_country(mentions)
     events, mentions_t, claims_t = build_events(

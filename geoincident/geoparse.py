@@ -14,8 +14,9 @@ The steps, each a general rule (the cue words live in ``lexicon/roles.json``):
    "London" in an American story), then the one nearest to the article's other places. A name that stays ambiguous is unresolved,
    with its candidates and a reason; nothing raises.
 4. **Sub-sites** ("the Red Zone", "PTC building", "Frontier Corps headquarters in Nushki")
-   attach to the town named with them ("... in X", "X's ..."), else to the incident town of
-   the same sentence, else the previous one.
+   attach to the town the text ties them to: named with them ("... in X", "X's ..."), or
+   opening their clause with a locative ("In Gwadar, terrorists ... targeted a labour colony").
+   Another town of the same sentence is not enough; such a sub-site stays unattached.
 5. **Roles** from the words around the mention: the nearest cue before it in the same
    sentence ("press conference in" -> statement, "belonging to" -> origin, "present in" ->
    actor_base, "attacks in" -> incident_site), a cue after it ("Nushki has been cleared"), the
@@ -45,7 +46,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -53,7 +54,7 @@ from typing import Any
 
 from geoincident.records import Candidate, Mention, Place
 
-__all__ = ["find_mentions", "resolve_in_context", "RoleLexicon", "role_lexicon"]
+__all__ = ["find_mentions", "resolve_in_context", "mention_event_index", "about_violence", "RoleLexicon", "role_lexicon"]
 
 #: candidates within this much of the best gazetteer score compete on context
 SCORE_MARGIN = 0.1
@@ -65,6 +66,8 @@ NEAR_SAME_KM = 50.0
 AMBIGUOUS_KM = 161.0
 _TOWNISH = frozenset({"town", "landmark"})
 _BROAD = frozenset({"country", "province", "admin1", "division"})
+#: a line longer than this is a paragraph, not a headline in title case
+HEADLINE_MAX_CHARS = 250
 #: a foreign place smaller than this, named without any place cue, is more likely a word or a name
 SMALL_FOREIGN_POPULATION = 100_000
 
@@ -74,19 +77,24 @@ SMALL_FOREIGN_POPULATION = 100_000
 
 @dataclass(frozen=True)
 class RoleLexicon:
-    """``lexicon/roles.json`` compiled once: cue regexes and word sets."""
+    """``lexicon/roles.json`` compiled once: one automaton for the cue phrases, word sets."""
 
     window: int
-    left_re: re.Pattern[str]  # every left cue, weak preposition and neutral phrase, longest first
-    left_role: dict[str, str]  # cue phrase (single-spaced, lower) -> role or "weak"
+    left_role: dict[str, str]  # cue phrase (single-spaced, lower) -> role, "weak" or "" (neutral)
     right_cues: dict[str, re.Pattern[str]]  # role -> cue right after a mention, filler adverbs skipped
+    right_first_words: frozenset[str]  # the words a right cue can start with (fillers included)
     violence_re: re.Pattern[str]
     speech_re: re.Pattern[str]
     modifier_heads: frozenset[str]
     not_name_words: frozenset[str]
     not_places: frozenset[str]
     area_nouns: frozenset[str]
-    subsites: Any  # ahocorasick.Automaton of lower-cased sub-site phrases -> length
+    scope_locatives: frozenset[str]  # "in" of "In Gwadar, ..." (a locative that opens its clause)
+    clause_openers: frozenset[str]  # "that" of "He said that in Gwadar, ..."
+    #: ahocorasick.Automaton: a boundary character + a case form of a left cue or sub-site phrase
+    #: -> (length, left role or None, sub-site?)
+    phrases: Any
+    violence: Any  # ahocorasick.Automaton: a boundary character + a case form of a violence word -> length
 
 
 def _alternation(phrases: Collection[str]) -> str:
@@ -119,31 +127,155 @@ def _trie_pattern(phrases: Collection[str]) -> str:
     return emit(trie)
 
 
-def _automaton(phrases: Collection[str]) -> Any:
+#: characters a phrase may follow (it must start a word); kept few, since each one multiplies the
+#: automaton, and a larger automaton is a slower one
+_LEAD = " \n“("
+
+
+def _case_forms(phrase: str) -> set[str]:
+    """The spellings of a phrase the automaton knows: as written, lower case, Capitalised, Title
+    Case and UPPER CASE ("in", "In", "IN"; "Frontier Corps headquarters", "frontier corps
+    headquarters", "Frontier corps headquarters", "Frontier Corps Headquarters", ...).
+
+    >>> sorted(_case_forms("Red Zone"))
+    ['RED ZONE', 'Red Zone', 'Red zone', 'red zone']
+    """
+    low = phrase.lower()
+    title = " ".join(w[:1].upper() + w[1:] for w in low.split(" "))
+    return {phrase, low, low.capitalize(), title, phrase.upper()}
+
+
+def _phrase_automaton(left_role: dict[str, str], subsites: Collection[str]) -> Any:
+    """One Aho-Corasick automaton for the cue and sub-site phrases, run over the text as it is
+    (no lower-cased copy: each phrase is entered in its usual case forms). Each form is entered
+    after each boundary character, so that the pass reports whole-word starts only (no "in"
+    inside "killing") and the rules loop over a few dozen hits."""
     import ahocorasick
 
+    table: dict[str, list] = {}  # lower-case phrase -> [left role or None, sub-site?, spellings as written]
+    for phrase, role in left_role.items():
+        table.setdefault(phrase, [None, False, {phrase}])[0] = role
+    for p in subsites:
+        written = " ".join(p.split())
+        entry = table.setdefault(written.lower(), [None, False, set()])
+        entry[1] = True
+        entry[2].add(written)
     auto = ahocorasick.Automaton()
-    for p in phrases:
-        key = " ".join(p.lower().split())
-        auto.add_word(key, len(key))
+    for phrase, (role, is_subsite, spellings) in table.items():
+        value = (len(phrase), role, is_subsite)
+        for form in {f for written in spellings for f in _case_forms(written)}:
+            for lead in _LEAD:
+                auto.add_word(lead + form, value)
     auto.make_automaton()
     return auto
 
 
-def _find_subsites(lex: RoleLexicon, text: str) -> list[tuple[int, int]]:
-    """Spans of sub-site phrases (whole words, any case), leftmost-longest, one automaton pass."""
-    lower = text.lower()
-    found = []
-    for end, length in lex.subsites.iter(lower):
-        start = end - length + 1
-        if (start == 0 or not lower[start - 1].isalnum()) and (end + 1 == len(lower) or not lower[end + 1].isalnum()):
-            found.append((start, end + 1))
-    found.sort(key=lambda se: (se[0], -se[1]))
-    out: list[tuple[int, int]] = []
-    for start, end in found:
-        if not out or start >= out[-1][1]:
-            out.append((start, end))
-    return out
+def _word_automaton(words: Collection[str], *, leads: str) -> Any:
+    """An automaton of ``words`` in their case forms after each of ``leads`` -> the word's length."""
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for w in words:
+        w = " ".join(w.split())
+        for form in _case_forms(w):
+            for lead in leads:
+                auto.add_word(lead + form, len(w))
+    auto.make_automaton()
+    return auto
+
+
+def about_violence(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether a violence word of ``lexicon/roles.json`` stands in ``text[start:end]`` (a whole
+    word, in its usual case forms); the automaton stops at the first.
+
+    >>> about_violence("Gunmen attacked. The weather was mild.", 0, 16)
+    True
+    >>> about_violence("Gunmen attacked. The weather was mild.", 17, 38)
+    False
+    >>> about_violence("A counter-attack followed", 0, 25), about_violence("an attackable spot", 0, 18)
+    (True, False)
+    """
+    lex = role_lexicon()
+    n = len(text)
+    end = n if end is None else end
+    if start == 0:  # the first word has no boundary character before it
+        text, start, end, n = " " + text, 0, end + 1, n + 1
+    else:
+        start -= 1
+    for last, _ in lex.violence.iter(text, start, end):
+        after = last + 1
+        if after >= n or not (text[after].isalnum() or text[after] == "_"):
+            return True
+    return False
+
+
+class _TextCues:
+    """The cue phrases and sub-site phrases of one text, from one automaton pass; the rules then
+    ask for the cue nearest to a place by bisection.
+
+    >>> tc = _TextCues(role_lexicon(), "At least 3 were killed in Quetta, he told reporters in Kabul.")
+    >>> tc.nearest(role_lexicon(), 0, 26)  # before "Quetta": the longest cue ending there
+    ('incident_site', 'killed in', True)
+    >>> tc.nearest(role_lexicon(), 32, 55)  # before "Kabul"
+    ('statement', 'told reporters in', True)
+    >>> tc.nearest(role_lexicon(), 0, 8)  # "At least" masks its "at"
+    ('', '', False)
+    """
+
+    __slots__ = ("text", "cues", "cue_ends", "subsites")
+
+    def __init__(self, lex: RoleLexicon, text: str) -> None:
+        cues: list[tuple[int, int, str]] = []
+        subs: list[tuple[int, int]] = []
+        n_text = len(text)
+        # a phrase at the very start has no boundary character before it: scan its first words apart
+        head = [(last - 1, value) for last, value in lex.phrases.iter(" " + text[:40]) if last - value[0] == 0]
+        for last, (n, role, is_subsite) in head + list(lex.phrases.iter(text)):
+            end = last + 1  # the phrase is text[end - n : end]
+            if end < n_text:
+                after = text[end]
+                if after.isalnum() or after == "_" or after == "-":
+                    continue
+            if role is not None:
+                cues.append((end - n, end, role))
+            if is_subsite:
+                subs.append((end - n, end))
+        self.text = text
+        self.cues = cues  # by end; among hits with one end, in the automaton's order
+        self.cue_ends = [e for _, e, _ in cues]
+        subs.sort(key=lambda se: (se[0], -se[1]))
+        self.subsites: list[tuple[int, int]] = []
+        for start, end in subs:  # leftmost-longest
+            if not self.subsites or start >= self.subsites[-1][1]:
+                self.subsites.append((start, end))
+
+    def nearest(self, lex: RoleLexicon, lo: int, pos: int) -> tuple[str, str, bool]:
+        """(role or "weak", phrase, whether only spaces separate it from ``pos``) of the cue that
+        ends nearest before ``pos`` and lies in ``[lo, pos)`` within the window (the longest of
+        those ending there); a neutral phrase ("at least") masks its words, the search goes on
+        to its left."""
+        floor = max(lo, pos - lex.window)
+        ends = self.cue_ends
+        limit = pos
+        i = bisect_right(ends, pos) - 1
+        while i >= 0:
+            e = ends[i]
+            if e <= floor:
+                break
+            best = None
+            while i >= 0 and ends[i] == e:
+                hit = self.cues[i]
+                if hit[0] >= floor and (best is None or hit[0] < best[0]):
+                    best = hit
+                i -= 1
+            if best is None:
+                continue
+            if not best[2]:  # neutral: only cues left of it count
+                limit = best[0]
+                i = bisect_right(ends, limit) - 1
+                continue
+            return best[2], " ".join(self.text[best[0] : e].lower().split()), not self.text[e:limit].strip()
+        return "", "", False
 
 
 @functools.cache
@@ -167,23 +299,30 @@ def role_lexicon() -> RoleLexicon:
     fillers = {w.lower() for w in data["right_fillers"]}
     gap = r"\s+(?:(?:" + _alternation(fillers) + r")\s+)*"
     right = {}
+    first_words = set(fillers)
     for role, phrases in data["right_cues"].items():
+        first_words.update(p.lower().split()[0] for p in phrases)
         cues = {gap.join(re.escape(w) for w in p.lower().split() if w not in fillers) for p in phrases}
         if cues:
             alt = "|".join(sorted(cues, key=len, reverse=True))
             right[role] = re.compile(gap + r"(?:" + alt + r")\b", re.IGNORECASE)
     return RoleLexicon(
         window=int(data["window_chars"]),
-        left_re=re.compile(r"(?<![\w-])(?:" + _trie_pattern(left_role) + r")(?![\w-])"),
         left_role=left_role,
         right_cues=right,
-        violence_re=re.compile(r"\b(?:" + _trie_pattern([w.lower() for w in data["violence_words"]]) + r")\b", re.IGNORECASE),
+        right_first_words=frozenset(first_words),
+        violence_re=re.compile(
+            r"\b(?:" + _trie_pattern([w.lower() for w in data["violence_words"]]) + r")\b", re.IGNORECASE
+        ),
         speech_re=re.compile(r"(?:\s+(?:" + _alternation(data["speech_verbs"]) + r")\b|['’]s\s+remarks\b)"),
         modifier_heads=frozenset(data["modifier_heads"]),
         not_name_words=frozenset(data["not_name_words"]),
         not_places=frozenset(w.casefold() for w in data["not_places"]),
         area_nouns=frozenset(data["area_nouns"]),
-        subsites=_automaton(data["subsites"]),
+        scope_locatives=frozenset(w.lower() for w in data["scope_locatives"]),
+        clause_openers=frozenset(w.lower() for w in data["clause_openers"]),
+        phrases=_phrase_automaton(left_role, data["subsites"]),
+        violence=_word_automaton(data["violence_words"], leads=_LEAD + "-"),
     )
 
 
@@ -195,11 +334,12 @@ class _Item:
 
     __slots__ = (
         "start", "end", "surface", "candidates", "place", "score", "match", "reason",
-        "subsite", "sent", "role", "why",
+        "subsite", "sent", "role", "why", "nxt",
     )  # fmt: skip
 
-    def __init__(self, start: int, end: int, surface: str, candidates: tuple[Candidate, ...], sent: int):
+    def __init__(self, start: int, end: int, surface: str, candidates: tuple[Candidate, ...], sent: int, nxt: str = ""):
         self.start, self.end, self.surface, self.candidates, self.sent = start, end, surface, candidates, sent
+        self.nxt = nxt  # the word right after it ("district" in "Hub district")
         self.place: Place | None = None
         self.score = 0.0
         self.match = ""
@@ -214,8 +354,10 @@ _NEXT_WORD = re.compile(r" ([A-Za-z][\w-]*)")
 _LIST_SEP = re.compile(
     r"\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+|&\s*)(?:the\s+(?:[a-z-]+\s+){0,4}of\s+)?|['’]s\s+|\s*/\s*"
 )
+#: "the Red Zone in Quetta", "headquarters in the district of Nushki"
 _SUBSITE_AFTER = re.compile(r"\s+(?:in|at|of|near)\s+(?:the\s+(?:[a-z-]+\s+){0,3}(?:of\s+)?)?")
-_SUBSITE_BEFORE = re.compile(r"(?:['’]s)?\s+(?:[a-z-]+\s+){0,2}")
+#: "Quetta's Red Zone", "Quetta’s main train station", "Gwadar press club" (not "Quetta and the ...")
+_SUBSITE_BEFORE = re.compile(r"(?:['’]s(?:\s+[a-z][a-z-]*){0,2})?\s+")
 _DATELINE_AFTER = re.compile(
     r"\s*(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,?\s*\d{4})?)?\s*(?::|\s[-–—]\s)|\s*(?:\(\w+\))?\s*:"
 )
@@ -223,11 +365,26 @@ _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
 
 def _km(a: Place, b: Place) -> float:
-    """Great-circle distance in km (haversine; plenty for ranking)."""
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+    """Great-circle distance in km (haversine; plenty for ranking), remembered: the same pairs of
+    same-named places come back in article after article.
+
+    >>> round(_km(Place("q", "Quetta", "town", lat=30.18, lon=67.0), Place("g", "Gwadar", "town", lat=25.12, lon=62.33)))
+    727
+    """
+    key = (a.lat, a.lon, b.lat, b.lon)
+    km = _KM_CACHE.get(key)
+    if km is None:
+        p1, p2 = math.radians(a.lat), math.radians(b.lat)
+        dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+        h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+        km = 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+        if len(_KM_CACHE) >= 100_000:
+            _KM_CACHE.clear()
+        _KM_CACHE[key] = km
+    return km
+
+
+_KM_CACHE: dict[tuple[float, float, float, float], float] = {}
 
 
 # ------------------------------------------------------------------------------------------ resolution
@@ -236,38 +393,43 @@ def _km(a: Place, b: Place) -> float:
 def _article_context(items: Sequence[_Item]) -> tuple[str, Place | None]:
     """The article's country (most places agree on it) and a centroid of its unambiguous towns.
 
-    A name votes for a country when all its candidates lie in that country or its first is a
-    country or region; a town is an anchor when no other place of the country shares its name
-    more than 50 km away.
+    A name votes for a country (once per mention) when all its candidates lie in that country
+    or its first is a country or region; a town is an anchor when no other place of the
+    country shares its name more than 50 km away. Each name is examined once.
     """
-    votes: Counter[str] = Counter()
-    seen: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    firsts: dict[str, _Item] = {}
     for it in items:
-        vote = seen.get(it.surface)
-        if vote is None:
+        n = counts.get(it.surface)
+        if n is None:
+            firsts[it.surface] = it
+            counts[it.surface] = 1
+        else:
+            counts[it.surface] = n + 1
+    votes: Counter[str] = Counter()
+    for surface, it in firsts.items():
+        top = it.candidates[0].place
+        if top.feature_type in _BROAD or top.feature_type == "district":
+            vote = top.country
+        else:
             countries = {c.place.country for c in it.candidates if c.place.country}
-            top = it.candidates[0].place
-            vote = top.country if len(countries) == 1 or top.feature_type in _BROAD | {"district"} else ""
-            seen[it.surface] = vote
+            vote = top.country if len(countries) == 1 else ""
         if vote:
-            votes[vote] += 1
+            votes[vote] += counts[surface]
     if not votes:
         return "", None
     country = votes.most_common(1)[0][0]
-    towns: dict[str, Place] = {}
-    checked: set[str] = set()
-    for it in items:
+    towns: list[Place] = []
+    for it in firsts.values():
         top = it.candidates[0].place
-        if it.surface in checked or top.country != country or top.feature_type not in _TOWNISH:
+        if top.country != country or top.feature_type not in _TOWNISH:
             continue
-        checked.add(it.surface)
-        same = [c.place for c in it.candidates[1:] if c.place.country == country]
-        if all(_km(p, top) <= NEAR_SAME_KM for p in same):
-            towns[it.surface] = top
+        if all(_km(c.place, top) <= NEAR_SAME_KM for c in it.candidates[1:] if c.place.country == country):
+            towns.append(top)
     if not towns:
         return country, None
-    lat = sum(p.lat for p in towns.values()) / len(towns)
-    lon = sum(p.lon for p in towns.values()) / len(towns)
+    lat = sum(p.lat for p in towns) / len(towns)
+    lon = sum(p.lon for p in towns) / len(towns)
     return country, Place("_centroid", "centroid", "point", lat=lat, lon=lon, country=country)
 
 
@@ -307,8 +469,8 @@ def resolve_in_context(
         if local:
             if near is not None and len(local) > 1 and local[0].place.feature_type in _TOWNISH:
                 # same-named places far apart (not a town and its own district): the nearest wins
-                far = [c for c in local if _km(c.place, local[0].place) > NEAR_SAME_KM] + [local[0]]
-                best = min(far, key=lambda c: (_km(c.place, near), -c.score))
+                far = [c for c in local if _km(c.place, local[0].place) > NEAR_SAME_KM]
+                best = min(far + [local[0]], key=lambda c: (_km(c.place, near), -c.score)) if far else local[0]
                 if best is not local[0]:
                     return best, f"nearest to the article's other places in {country}"
             why = f"{top.match} match" if local[0] is top else f"in the article's country {country}"
@@ -333,57 +495,37 @@ def resolve_in_context(
 # ------------------------------------------------------------------------------------------- the rules
 
 
-def _sentence_index(sentences: Sequence[tuple[int, int]]):
-    starts = [s for s, _ in sentences]
-
-    def index(pos: int) -> int:
-        return max(0, bisect_right(starts, pos) - 1)
-
-    return index
-
-
 def _is_headline(text: str, pos: int) -> bool:
     """Whether the line around ``pos`` is in title case (names there are not surnames)."""
     a = text.rfind("\n", 0, pos) + 1
     b = text.find("\n", pos)
-    words = [w for w in _WORD.findall(text, a, len(text) if b < 0 else b) if len(w) > 3]
+    b = len(text) if b < 0 else b
+    if b - a > HEADLINE_MAX_CHARS:
+        return False
+    words = [w for w in _WORD.findall(text, a, b) if len(w) > 3]
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
-class _CueIndex:
-    """The cue phrases before a mention (a regex over a short window: cheaper than a pass over the
-    whole text, since only the words just before each place matter)."""
-
-    __slots__ = ()
-
-    def __init__(self, lex: RoleLexicon, text: str) -> None:
-        pass
-
-    def nearest(self, lex: RoleLexicon, text: str, lo: int, pos: int) -> tuple[str, str, bool]:
-        """(role or "weak", phrase, whether only spaces separate it from ``pos``) of the last cue
-        in ``text[lo:pos]`` within the window; neutral phrases ("at least") mask their words."""
-        window = text[max(lo, pos - lex.window) : pos].lower()
-        last = None
-        for m in lex.left_re.finditer(window):
-            last = m
-        while last is not None:
-            phrase = " ".join(last.group(0).split())
-            role = lex.left_role[phrase]
-            if not role:  # neutral: look further left
-                window = window[: last.start()]
-                last = None
-                for m in lex.left_re.finditer(window):
-                    last = m
-                continue
-            return role, phrase, not window[last.end() :].strip()
-        return "", "", False
-
-
-def _right_cue(lex: RoleLexicon, text: str, end: int) -> str:
+def _right_cue(lex: RoleLexicon, text: str, end: int, nxt: str) -> str:
+    """The role a cue right after a mention gives ("Nushki has been cleared"); ``nxt`` is the
+    word after the mention, which must be one a right cue can start with."""
+    if nxt.lower() not in lex.right_first_words:
+        return ""
     for role, cue in lex.right_cues.items():
         if cue.match(text, end):
             return role
     return ""
+
+
+def mention_event_index(role: str, event: int) -> int | None:
+    """The event a mention is tied to, given its role and the event index of its sentence: every
+    mention in a past event's sentences, only the incident sites in the main event's (a town
+    where a minister spoke is no place of the event).
+
+    >>> mention_event_index("incident_site", 0), mention_event_index("statement", 0), mention_event_index("other", 2)
+    (0, None, 2)
+    """
+    return event if event > 0 or role == "incident_site" or role == "past_incident" else None
 
 
 def find_mentions(
@@ -394,6 +536,7 @@ def find_mentions(
     sentences: Sequence[tuple[int, int]] | None = None,
     past_sentences: Collection[int] = (),
     dateline: str = "",
+    segments: Sequence[int] | None = None,
 ) -> list[Mention]:
     """Every place mention of ``text``, resolved and with a role, in text order.
 
@@ -401,43 +544,53 @@ def find_mentions(
     spotter misses, e.g. "ISLAMABAD"); ``sentences`` are ``(start, end)`` spans (split here when
     omitted); ``past_sentences`` are indices of sentences about recalled past events;
     ``dateline`` is the dateline the article reader found ("ISLAMABAD", "Islamabad, Feb 2").
+    ``segments``, the event index of each sentence (:func:`geoincident.events.segment_events`),
+    marks past sentences too and sets each mention's ``event_index``
+    (:func:`mention_event_index`).
     """
     lex = role_lexicon()
     if sentences is None:
         from geoincident.sentences import split_sentences
 
         sentences = split_sentences(text)
-    sent_of = _sentence_index(sentences) if sentences else (lambda pos: 0)
-    spots = [s for s in gazetteer.spot(text) if s.candidates]
+    if not sentences:
+        sentences = [(0, len(text))]
+    if segments is not None:
+        past_sentences = {*past_sentences, *(i for i, k in enumerate(segments) if k > 0)}
+    starts = [s for s, _ in sentences]
+    tc = _TextCues(lex, text)
 
     # sub-sites first: a gazetteer name inside "Frontier Corps headquarters" is not a place of its own
     subs: list[_Item] = []
-    for start, end in _find_subsites(lex, text):
-        it = _Item(start, end, text[start:end], (), sent_of(start))
+    for start, end in tc.subsites:
+        it = _Item(start, end, text[start:end], (), max(0, bisect_right(starts, start) - 1))
         it.subsite = True
         subs.append(it)
     items: list[_Item] = []
     si = 0
-    for sp in spots:
-        while si < len(subs) and subs[si].end <= sp.start:
-            si += 1
-        if si < len(subs) and subs[si].start < sp.end and sp.candidates[0].place.feature_type != "landmark":
+    for sp in gazetteer.spot(text):
+        if not sp.candidates:
             continue
-        if si < len(subs) and subs[si].start < sp.end:  # the gazetteer knows this sub-site: use it
-            subs.pop(si)
-        items.append(_Item(sp.start, sp.end, sp.surface, tuple(sp.candidates), sent_of(sp.start)))
+        if subs:
+            while si < len(subs) and subs[si].end <= sp.start:
+                si += 1
+            if si < len(subs) and subs[si].start < sp.end:
+                if sp.candidates[0].place.feature_type != "landmark":
+                    continue
+                subs.pop(si)  # the gazetteer knows this sub-site: use it
+        nxt = _NEXT_WORD.match(text, sp.end)
+        sent = max(0, bisect_right(starts, sp.start) - 1)
+        items.append(_Item(sp.start, sp.end, sp.surface, tuple(sp.candidates), sent, nxt.group(1) if nxt else ""))
 
-    cues = _CueIndex(lex, text)
-    items = _drop_non_places(lex, text, items, cues)
+    items = _drop_non_places(lex, text, items, tc)
     country, near = _article_context(items)
     answers: dict[tuple[str, bool], tuple[Candidate | None, str]] = {}
     for it in items:
-        nxt = _NEXT_WORD.match(text, it.end)
-        want_district = nxt is not None and nxt.group(1) in ("district", "District")
-        key = (it.surface, want_district)
-        if key not in answers:  # the same name resolves the same way throughout the article
-            answers[key] = resolve_in_context(it.candidates, country=country, near=near, want_district=want_district)
-        cand, why = answers[key]
+        key = (it.surface, it.nxt == "district" or it.nxt == "District")
+        answer = answers.get(key)
+        if answer is None:  # the same name resolves the same way throughout the article
+            answer = answers[key] = resolve_in_context(it.candidates, country=country, near=near, want_district=key[1])
+        cand, why = answer
         if cand is None:
             it.reason = why
         else:
@@ -445,39 +598,33 @@ def find_mentions(
             if cand.place.feature_type == "landmark":
                 it.subsite = True
                 it.reason = f"sub-site known to the gazetteer ({why})"
-    _add_dateline(text, items, gazetteer=gazetteer, dateline=dateline, country=country, sent_of=sent_of)
+    _add_dateline(text, items, gazetteer=gazetteer, dateline=dateline, country=country, starts=starts)
 
-    allm = sorted(items + subs, key=lambda x: x.start)
-    _assign_roles(lex, text, allm, sentences, past_sentences, cues)
-    _attach_subsites(text, allm)
-    kept = [
-        it
-        for it in allm
-        if (not it.subsite or it.place is not None or it.surface[:1].isupper()) and not _weak_foreign(it, country)
-    ]
+    allm = sorted(items + subs, key=lambda x: x.start) if subs else items
+    _assign_roles(lex, text, allm, sentences, past_sentences, tc)
+    _attach_subsites(lex, text, allm, sentences)
     out = []
-    for it in kept:
-        s0, s1 = sentences[it.sent] if sentences else (0, len(text))
-        reason = it.reason + (f"; role: {it.why}" if it.why else "")
+    sentence_text: dict[int, str] = {}
+    n_segments = len(segments) if segments is not None else 0
+    for it in allm:
+        if (it.subsite and it.place is None and not it.surface[:1].isupper()) or _weak_foreign(it, country):
+            continue
+        sentence = sentence_text.get(it.sent)
+        if sentence is None:
+            s0, s1 = sentences[it.sent]
+            sentence = sentence_text[it.sent] = text[s0:s1]
+        event = mention_event_index(it.role, segments[it.sent]) if it.sent < n_segments else None  # type: ignore[index]
+        reason = f"{it.reason}; role: {it.why}" if it.why else it.reason
         out.append(
             Mention(
-                article_id=article_id,
-                surface=it.surface,
-                start=it.start,
-                end=it.end,
-                sentence=text[s0:s1],
-                role=it.role,  # type: ignore[arg-type]
-                place=it.place,
-                score=it.score,
-                match=it.match,
-                candidates=it.candidates[:5],
-                reason=reason,
-            )
+                article_id, it.surface, it.start, it.end, sentence, it.role,  # type: ignore[arg-type]
+                it.place, it.score, it.match, it.candidates[:5], reason, event,
+            )  # fmt: skip
         )
     return out
 
 
-def _drop_non_places(lex: RoleLexicon, text: str, items: list[_Item], cues: _CueIndex) -> list[_Item]:
+def _drop_non_places(lex: RoleLexicon, text: str, items: list[_Item], tc: _TextCues) -> list[_Item]:
     """Remove surnames, ordinary words and context-only names without a place cue."""
     persons: set[str] = set()
     keep: list[_Item] = []
@@ -504,22 +651,21 @@ def _drop_non_places(lex: RoleLexicon, text: str, items: list[_Item], cues: _Cue
         keep.append(it)
     out: list[_Item] = []
     for it in keep:
-        top = it.candidates[0]
         if it.surface in persons:
             continue
-        context_only = top.needs_context
-        if context_only and lex.speech_re.match(text, it.end):
-            continue
-        if context_only:
-            role, _, adjacent = cues.nearest(lex, text, 0, it.start)
-            nxt = _NEXT_WORD.match(text, it.end)
-            if not ((role and adjacent and role != "other") or (nxt and nxt.group(1).lower() in lex.area_nouns)):
+        if it.candidates[0].needs_context:
+            if lex.speech_re.match(text, it.end):
+                continue
+            role, _, adjacent = tc.nearest(lex, 0, it.start)
+            if not ((role and adjacent and role != "other") or it.nxt.lower() in lex.area_nouns):
                 continue
         out.append(it)
     return out
 
 
-def _add_dateline(text: str, items: list[_Item], *, gazetteer: Any, dateline: str, country: str, sent_of) -> None:
+def _add_dateline(
+    text: str, items: list[_Item], *, gazetteer: Any, dateline: str, country: str, starts: Sequence[int]
+) -> None:
     """A dateline the spotter missed ("ISLAMABAD:") becomes a mention when the gazetteer knows it."""
     if not dateline or not hasattr(gazetteer, "resolve"):
         return
@@ -533,7 +679,8 @@ def _add_dateline(text: str, items: list[_Item], *, gazetteer: Any, dateline: st
     best = getattr(res, "best", None)
     if best is None:
         return
-    it = _Item(pos, pos + len(name), name, tuple(getattr(res, "candidates", ()) or (best,)), sent_of(pos))
+    sent = max(0, bisect_right(starts, pos) - 1)
+    it = _Item(pos, pos + len(name), name, tuple(getattr(res, "candidates", ()) or (best,)), sent)
     it.place, it.score, it.match = best.place, best.score, best.match
     it.reason = f"dateline, {best.match} match"
     it.role, it.why = "dateline", "dateline at the top of the article"
@@ -547,14 +694,13 @@ def _assign_roles(
     items: list[_Item],
     sentences: Sequence[tuple[int, int]],
     past_sentences: Collection[int],
-    cues: _CueIndex,
+    tc: _TextCues,
 ) -> None:
     violent: dict[int, bool] = {}
 
     def is_violent(sent: int) -> bool:
         if sent not in violent:
-            s0, s1 = sentences[sent] if sentences else (0, len(text))
-            violent[sent] = lex.violence_re.search(text, s0, s1) is not None
+            violent[sent] = about_violence(text, *sentences[sent])
         return violent[sent]
 
     prev: _Item | None = None
@@ -562,25 +708,24 @@ def _assign_roles(
         if it.role:  # set already (dateline)
             prev = it
             continue
-        s0 = sentences[it.sent][0] if sentences else 0
         same = prev is not None and prev.sent == it.sent
-        lo = prev.end if same and prev is not None else s0
+        lo = prev.end if same and prev is not None else sentences[it.sent][0]
         role, why = "", ""
         after = text[it.end : it.end + 1]
         before = text[it.start - 2 : it.start] if it.start >= 2 else ""
-        if _is_dateline(text, it):
+        if it.start <= 300 and _is_dateline(text, it):
             role, why = "dateline", "dateline at the top of the article"
         elif (after in "-–" and after and text[it.end + 1 : it.end + 2].isalpha()) or (
             len(before) == 2 and before[1] in "-–" and before[0].isalpha()
         ):
             role, why = "other", "part of a compound name (a road or route)"
-        elif not it.subsite and (nxt := _NEXT_WORD.match(text, it.end)) and nxt.group(1) in lex.modifier_heads:
-            role, why = "other", f"names an organisation or title ({it.surface} {nxt.group(1)})"
+        elif not it.subsite and it.nxt in lex.modifier_heads:
+            role, why = "other", f"names an organisation or title ({it.surface} {it.nxt})"
         else:
-            cue, phrase, _ = cues.nearest(lex, text, lo, it.start)
+            cue, phrase, _ = tc.nearest(lex, lo, it.start)
             if cue and cue != "weak":
                 role, why = cue, f"cue {phrase!r}"
-            elif r := _right_cue(lex, text, it.end):
+            elif r := _right_cue(lex, text, it.end, it.nxt):
                 role, why = r, "cue after the name"
             elif same and prev is not None and _LIST_SEP.fullmatch(text, prev.end, it.start):
                 role, why = prev.role, f"listed with {prev.surface}"
@@ -589,7 +734,7 @@ def _assign_roles(
             elif cue == "weak" and (it.subsite or is_violent(it.sent)):
                 role, why = "incident_site", f"{phrase!r} in a sentence about violence"
             elif it.subsite and prev is not None and same and prev.role in ("incident_site", "past_incident"):
-                role, why = prev.role, f"facility in {prev.surface}"
+                role, why = prev.role, f"facility in a sentence about the incident at {prev.surface}"
             else:
                 role = "other"
         if role == "incident_site" and it.sent in past_sentences:
@@ -637,9 +782,36 @@ def _is_dateline(text: str, it: _Item) -> bool:
     return not rest.strip() and re.search(r"\s[-–—]\s*$", text[line_start : it.start]) is not None
 
 
-def _attach_subsites(text: str, items: list[_Item]) -> None:
-    """Give each sub-site the place of its town."""
-    towns = [it for it in items if not it.subsite and it.place is not None and it.place.feature_type not in _BROAD]
+def _is_town(it: _Item) -> bool:
+    return not it.subsite and it.place is not None and it.place.feature_type not in _BROAD
+
+
+def _opens_clause(lex: RoleLexicon, text: str, s0: int, town: _Item) -> bool:
+    """Whether ``town`` comes right after a locative that opens the sentence or a clause ("In
+    Gwadar, ...", "He said that in Gwadar, ...", "; at Mastung ..."): such a phrase places what the
+    clause tells.
+
+    >>> it = _Item(16, 22, "Gwadar", (), 0)
+    >>> _opens_clause(role_lexicon(), "He said that in Gwadar, ...", 0, it)
+    True
+    >>> _opens_clause(role_lexicon(), "Militants hit a Gwadar camp", 0, _Item(16, 22, "Gwadar", (), 0))
+    False
+    """
+    words = text[s0 : town.start].rsplit(None, 2)
+    if not words or words[-1].lstrip("“\"'‘(").lower() not in lex.scope_locatives:
+        return False
+    if len(words) == 1:
+        return True
+    before = words[-2]
+    return before[-1] in ",;:—–(“\"" or before.lstrip("“\"'‘(").lower() in lex.clause_openers
+
+
+def _attach_subsites(lex: RoleLexicon, text: str, items: list[_Item], sentences: Sequence[tuple[int, int]]) -> None:
+    """Give each sub-site the place of the town the text ties it to: "the Red Zone in Quetta",
+    "Quetta's Red Zone", or a town whose locative opens the clause ("In Gwadar, terrorists ...
+    targeted a labour colony"). Another town of the same sentence is not enough ("Nushki has been
+    cleared ... militants failed to breach sensitive areas, including the Red Zone"): the
+    sub-site then stays unattached."""
     for i, it in enumerate(items):
         if not it.subsite or it.place is not None:
             continue
@@ -647,19 +819,21 @@ def _attach_subsites(text: str, items: list[_Item]) -> None:
         why = ""
         nxt = items[i + 1] if i + 1 < len(items) else None
         prv = items[i - 1] if i > 0 else None
-        if nxt and nxt in towns and nxt.sent == it.sent and _SUBSITE_AFTER.fullmatch(text, it.end, nxt.start):
+        if nxt and nxt.sent == it.sent and _is_town(nxt) and _SUBSITE_AFTER.fullmatch(text, it.end, nxt.start):
             town, why = nxt, f"named with it ({text[it.end:nxt.start].strip()} {nxt.surface})"
-        elif prv and prv in towns and prv.sent == it.sent and _SUBSITE_BEFORE.fullmatch(text, prv.end, it.start):
+        elif prv and prv.sent == it.sent and _is_town(prv) and _SUBSITE_BEFORE.fullmatch(text, prv.end, it.start):
             town, why = prv, f"named with it ({prv.surface}{text[prv.end:it.start].rstrip()})"
         else:
-            for sent, label in ((it.sent, "the same sentence"), (it.sent - 1, "the previous sentence")):
-                sites = [t for t in towns if t.sent == sent and t.role in ("incident_site", "past_incident")]
-                if sites:
-                    town = min(sites, key=lambda t: abs(t.start - it.start))
-                    why = f"the incident town in {label}"
+            s0 = sentences[it.sent][0]
+            j = i - 1
+            while j >= 0 and items[j].sent == it.sent:
+                t = items[j]
+                if _is_town(t) and _opens_clause(lex, text, s0, t):
+                    town, why = t, f"its clause opens with {text[s0:t.start].rsplit(None, 1)[-1]} {t.surface}"
                     break
+                j -= 1
         if town is None:
-            it.reason = "sub-site: no town named near it"
+            it.reason = "sub-site: the text does not say in which town"
             continue
         it.place, it.score, it.match = town.place, town.score, "subsite"
         it.candidates = town.candidates

@@ -275,7 +275,7 @@ def _incidents_table(incidents: Sequence[Incident]) -> _Table:
                 inc.n_sources,
                 outlets,
                 urls,
-                _joined(inc.flags),
+                " | ".join(inc.flags) or None,  # a flag is a sentence and may hold "; " itself
                 *figure_values(inc.figures),
             )
         )
@@ -533,9 +533,7 @@ def _areas_table(incidents: Sequence[Incident], areas: Sequence[_Area]) -> _Tabl
     contributions: list[list[Sequence[Figure]]] = [[] for _ in areas]
     for inc in incidents:
         area = inc.area
-        wide = area is not None and area.precision in ("province", "country") or (
-            area is not None and area.feature_type == "division"
-        )
+        wide = area is not None and area.precision in ("province", "country")  # divisions are "province"
         site_districts = [index.of_site("district", s.site) for s in inc.sites]
         districts = {d for d in site_districts if d is not None}
         if area is not None and area.precision == "district":

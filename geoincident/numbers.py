@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from geoincident.lexicon import KeywordIndex, alternation, load
+from geoincident.lexicon.scan import lower_same_length, number_trigger_words
 
 __all__ = ["Quantity", "find_quantities", "quantities_at", "parse_number", "trigger_words"]
 
@@ -65,14 +66,16 @@ class _Lexicon:
         qual = alternation(self.qualifiers)
         # Matched on lower-cased text, anchored where the trigger index finds a number word or digit.
         self.core = re.compile(core)
+        # plain digits before a space, not a range ("5-6", "5 to 6"): read without the full pattern
+        self.plain = re.compile(r"(?<![\w.,/:$£€-])\d+(?=\s)(?!\s*[-–])(?!\s+(?:to|or)\s)")
         self.qual_before = re.compile(rf"\b(?P<qual>{qual})\s+$")
         self.qual_words = {" ".join(q.split()) for q in self.qualifiers}
         self.qual_max = max(len(q.split()) for q in self.qualifiers)
+        self.qual_last = {q.split()[-1] for q in self.qualifiers}
         self.digit = re.compile(r"\d+")
-        triggers = {w: "word" for w in [*self.units, *self.scales, "dozen", *self.fixed, *self.vague, "between"]}
-        triggers.update({f"{a} {w}": "word" for a in ("a", "an") for w in [*self.scales, "dozen", *self.units]})
-        self.trigger_words: tuple[str, ...] = tuple(triggers)
-        self.triggers = KeywordIndex(triggers)
+        # the same words the shared keyword pass reports as "num" (find_claims reads them from there)
+        self.trigger_words: tuple[str, ...] = number_trigger_words()
+        self.triggers = KeywordIndex(dict.fromkeys(self.trigger_words, "word"))
         self.part_after = re.compile(rf"\s+(?P<noun>{alternation(self.parts)})\b")
         self.join = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
         self.tokens = re.compile(r"[a-z]+", re.IGNORECASE)
@@ -184,9 +187,7 @@ def find_quantities(sentence: str) -> list[Quantity]:
     >>> [(q.surface, q.low, q.high) for q in find_quantities("6-8 kilograms")]
     [('6-8', 6, 8)]
     """
-    low = sentence.lower()
-    if len(low) != len(sentence):  # a few Unicode letters change length when lower-cased
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in sentence)
+    low = lower_same_length(sentence)
     return quantities_at(sentence, low, [h[0] for h in _lex().triggers.find(low)])
 
 
@@ -199,6 +200,16 @@ def quantities_at(sentence: str, low: str, word_starts: list[int]) -> list[Quant
     covered = -1
     for p in starts:
         if p < covered:
+            continue
+        plain = lex.plain.match(low, p)
+        if plain is not None:  # the common case, digits and a word: what the full pattern would read as "num"
+            qual = _qualifier_before(low, p)
+            qualifier = lex.qualifiers[" ".join(qual.group("qual").split())] if qual else "exact"
+            start = qual.start("qual") if qual else p
+            covered = plain.end()
+            found.append(
+                Quantity(start, covered, sentence[start:covered], *_BOUNDS[qualifier](int(plain.group())), qualifier)
+            )
             continue
         m = lex.core.match(low, p)
         if m is None:
@@ -213,6 +224,8 @@ def quantities_at(sentence: str, low: str, word_starts: list[int]) -> list[Quant
 def _qualifier_before(low: str, p: int) -> re.Match[str] | None:
     lex = _lex()
     words = low[max(0, p - 25) : p].split()[-lex.qual_max :]
+    if not words or words[-1] not in lex.qual_last:  # no qualifier ends right before p
+        return None
     for i in range(len(words)):
         if " ".join(words[i:]) in lex.qual_words:
             return lex.qual_before.search(low, max(0, p - 25), p)

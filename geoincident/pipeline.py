@@ -18,9 +18,11 @@ records are kept. A bad input is reported through ``on_error`` and the run goes 
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import sys
+from collections.abc import Sequence
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -32,6 +34,8 @@ from geoincident.errors import GeoincidentError, InputError, UsageError
 from geoincident.records import Article, ArticleRecord, Incident
 
 ErrorHandler = Callable[[GeoincidentError], None]
+#: a Gazetteer, the paths of extra gazetteer files (``Gazetteer(*paths)``), or None for the default
+GazetteerSpec = Any
 
 #: articles per task sent to a worker process
 CHUNK_SIZE = 16
@@ -60,7 +64,8 @@ def slim_record(record: ArticleRecord) -> ArticleRecord:
     >>> (r.article.text, r.article.source)
     ('', 'Dawn')
     """
-    return ArticleRecord(article=replace(record.article, text=""), mentions=(), claims=(), events=record.events)
+    article = replace(record.article, text="")
+    return ArticleRecord(article=article, mentions=(), claims=(), events=record.events)
 
 
 def resolve_jobs(jobs: int | None) -> int:
@@ -78,11 +83,32 @@ def resolve_jobs(jobs: int | None) -> int:
     return jobs
 
 
+def load_gazetteer(spec: GazetteerSpec) -> Any:
+    """The gazetteer ``spec`` stands for: itself, ``Gazetteer(*paths)`` (built once per process), or None.
+
+    None stands for ``Gazetteer.default()``, which extraction loads once per process.
+
+    >>> load_gazetteer(None) is None
+    True
+    """
+    if spec is None or not isinstance(spec, (str, Path, Sequence)):
+        return spec
+    paths = (spec,) if isinstance(spec, (str, Path)) else spec
+    return _gazetteer_from_paths(tuple(str(p) for p in paths)) if paths else None
+
+
+@functools.lru_cache(maxsize=4)
+def _gazetteer_from_paths(paths: tuple[str, ...]) -> Any:
+    from geoincident.gazetteer import Gazetteer
+
+    return Gazetteer(*paths)
+
+
 def iter_records(
     inputs: Iterable[str | Path],
     *,
     on_error: ErrorHandler | None = None,
-    gazetteer: Any = None,
+    gazetteer: GazetteerSpec = None,
     jobs: int = 1,
     progress: bool = False,
     slim: bool = False,
@@ -94,9 +120,10 @@ def iter_records(
     cannot be read or extracted is an :class:`~geoincident.errors.InputError` passed
     to ``on_error`` (raised when ``on_error`` is None); the others go on. Any other
     error (a bad gazetteer file, say) stops the run. ``gazetteer`` defaults to
-    ``Gazetteer.default()``, loaded once per process; with ``jobs > 1`` a gazetteer
-    given here is inherited by forked workers, or pickled once and sent to each worker
-    started otherwise. ``slim=True`` yields :func:`slim_record` records.
+    ``Gazetteer.default()``, loaded once per process; paths of extra gazetteer files
+    are loaded once per process too (see :func:`load_gazetteer`); a Gazetteer object
+    is inherited by forked workers, or pickled for workers started otherwise.
+    ``slim=True`` yields :func:`slim_record` records.
 
     >>> list(iter_records([]))
     []
@@ -106,8 +133,9 @@ def iter_records(
     jobs = resolve_jobs(jobs)
     articles = read_articles(inputs, on_error=on_error)
     if jobs == 1:
+        gaz = load_gazetteer(gazetteer)
         results: Iterator[ArticleRecord | InputError] = (
-            _extract_one(article, gazetteer=gazetteer, slim=slim) for article in articles
+            _extract_one(article, gazetteer=gaz, slim=slim) for article in articles
         )
     else:
         results = _extract_in_processes(articles, jobs=jobs, gazetteer=gazetteer, slim=slim)
@@ -132,7 +160,7 @@ def process(
     *,
     rule: str = "ucdp",
     on_error: ErrorHandler | None = None,
-    gazetteer: Any = None,
+    gazetteer: GazetteerSpec = None,
     jobs: int = 1,
     progress: bool = False,
     keep_records: bool = True,
@@ -190,9 +218,11 @@ def _init_worker(gazetteer: Any, pickled: bool) -> None:
     _worker_gazetteer = pickle.loads(gazetteer) if pickled else gazetteer
 
 
+
 def _extract_chunk(articles: list[Article], slim: bool) -> list[ArticleRecord | InputError]:
-    # gazetteer None: extract() uses Gazetteer.default(), loaded once per process
-    return [_extract_one(article, gazetteer=_worker_gazetteer, slim=slim) for article in articles]
+    # paths are loaded on the first chunk, once per worker; None: extract() loads the default once
+    gazetteer = load_gazetteer(_worker_gazetteer)
+    return [_extract_one(article, gazetteer=gazetteer, slim=slim) for article in articles]
 
 
 def _pool_context():
@@ -218,13 +248,18 @@ def _extract_in_processes(
     from concurrent.futures import Future, ProcessPoolExecutor
 
     context = _pool_context()
+    if isinstance(gazetteer, (str, Path, Sequence)):
+        gazetteer = tuple(str(p) for p in ((gazetteer,) if isinstance(gazetteer, (str, Path)) else gazetteer))
+        if context.get_start_method() == "fork":
+            load_gazetteer(gazetteer)  # loaded once here, shared by the forked workers
     initargs: tuple[Any, bool] = (gazetteer, False)  # fork: the worker inherits the object as is
-    if gazetteer is not None and context.get_start_method() != "fork":
+    if gazetteer is not None and not isinstance(gazetteer, tuple) and context.get_start_method() != "fork":
         try:
             initargs = (pickle.dumps(gazetteer, protocol=pickle.HIGHEST_PROTOCOL), True)
         except (pickle.PicklingError, TypeError, AttributeError) as err:
             raise UsageError(
-                f"this gazetteer cannot be sent to worker processes ({err}); run with jobs=1"
+                f"this gazetteer cannot be sent to worker processes ({err}): pass the paths of its "
+                "files instead (gazetteer=[...]), or run with jobs=1"
             ) from err
     with ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=initargs

@@ -11,10 +11,10 @@ import re
 
 __all__ = ["split_sentences"]
 
-# A candidate end: . ! or ? (possibly repeated), closing quotes/brackets, then spaces.
-_END = re.compile(r"[.!?]+[\"'”’)\]]*[ \t]+")
-_LINE = re.compile(r"[^\n]+")
-# A word right before a period that does not end a sentence.
+# A candidate end: . ! or ? (possibly repeated), closing quotes/brackets, then spaces; or a newline.
+# (One character class first lets the regex engine skip quickly to the next candidate.)
+_CUT = re.compile(r"[.!?\n](?:(?<=\n)|[.!?]*[\"'”’)\]]*(?P<space>[ \t]+))")
+# A word that does not end a sentence when a period follows it.
 _ABBREV = frozenset(
     """jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr prof gen lt col maj capt cpt sgt
     brig adm cmdr gov sen rep st no nos vs etc approx est dept govt inc ltd co corp jr sr rev hon fig
@@ -23,27 +23,18 @@ _ABBREV = frozenset(
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
-def _is_boundary(line: str, dot: int, nxt: int) -> bool:
-    """Whether the punctuation at ``dot`` ends a sentence, given the next text starts at ``nxt``."""
-    if nxt >= len(line):
+def _continues(text: str, line_start: int, dot: int, nxt: int) -> bool:
+    """Whether the period at ``dot`` is not a sentence end, given the next word starts at ``nxt``."""
+    if text[nxt].islower():
         return True
-    if line[dot] != ".":
-        return True
-    follower = line[nxt]
-    if follower.islower():
-        return False
-    m = _WORD_BEFORE.search(line, max(0, dot - 20), dot)
+    m = _WORD_BEFORE.search(text, max(line_start, dot - 20), dot)
     if m is None:
-        return True
+        return False
     word = m.group(1)
-    if word.lower() in _ABBREV:
-        # "Feb. 9" and "Dr. Khan" continue; "... in Feb. The next" is rare enough to accept.
-        return False
-    if len(word) == 1 or "." in word:
-        # Initials and dotted abbreviations: "U.S.", "J. Smith". A dotted word followed by a
-        # capitalised word may still end a sentence ("... the U.S. The"), but names are more common.
-        return False
-    return True
+    # "Feb. 9" and "Dr. Khan" continue; "... in Feb. The next" is rare enough to accept.
+    # Initials and dotted abbreviations: "U.S.", "J. Smith". A dotted word followed by a
+    # capitalised word may still end a sentence ("... the U.S. The"), but names are more common.
+    return word.lower() in _ABBREV or len(word) == 1 or "." in word
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -53,23 +44,28 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     [(0, 4), (5, 9), (11, 16)]
     """
     spans: list[tuple[int, int]] = []
-    for line_m in _LINE.finditer(text):
-        line = line_m.group(0)
-        base = line_m.start()
-        start = 0
-        for m in _END.finditer(line):
-            end = m.end()
-            if _is_boundary(line, m.start(), end):
-                _add(spans, line, base, start, end)
-                start = end
-        _add(spans, line, base, start, len(line))
+    start = line_start = 0
+    n = len(text)
+    for m in _CUT.finditer(text):
+        end = m.start("space")
+        if end < 0:  # a newline
+            _add(spans, text, start, m.start())
+            start = line_start = m.end()
+            continue
+        nxt = m.end()
+        if nxt < n and text[nxt] != "\n" and text[m.start()] == "." and _continues(text, line_start, m.start(), nxt):
+            continue
+        _add(spans, text, start, end)
+        start = nxt
+    _add(spans, text, start, n)
     return spans
 
 
-def _add(spans: list[tuple[int, int]], line: str, base: int, start: int, end: int) -> None:
-    while start < end and line[start].isspace():
-        start += 1
-    while end > start and line[end - 1].isspace():
-        end -= 1
+def _add(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    if start < end and (text[start].isspace() or text[end - 1].isspace()):
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
     if end > start:
-        spans.append((base + start, base + end))
+        spans.append((start, end))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from geoincident.actors import classify_event, find_actors
@@ -56,3 +58,33 @@ def test_no_actor(text):
 )
 def test_classify_event(text, expected):
     assert classify_event(text) == expected
+
+
+def _seed_texts():
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("seeds/ not present")
+    from geoincident.articles import read_articles
+
+    return [a.text for a in read_articles([seeds])]
+
+
+def test_classify_event_spans_match_the_joined_sentences():
+    """classify_event(text, spans=) reads the article's own keyword pass; it must classify each
+    sentence as classifying that sentence's text alone does."""
+    from geoincident.sentences import split_sentences
+
+    checked = set()
+    for text in _seed_texts():
+        for s, e in split_sentences(text):
+            got = classify_event(text, spans=[(s, e)])
+            assert got == classify_event(text[s:e]), text[s:e]
+            checked.add(got)
+    assert len(checked) >= 3  # the seeds hold several event types, not only ("", "")
+
+
+def test_classify_event_spans_exclude_the_rest():
+    text = "A suicide bomber struck in Quetta. Separately, gunmen opened fire on passengers near Turbat."
+    assert classify_event(text) == ("Explosions/Remote violence", "Suicide bomb")
+    assert classify_event(text, spans=[(35, len(text))]) == ("Violence against civilians", "Attack")
+    assert classify_event(text, spans=[]) == ("", "")

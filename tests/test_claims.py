@@ -106,3 +106,31 @@ def test_seed001_negatives(seed_claims):
     c = seed_claims["001"]
     surfaces = [x.surface for x in c]
     assert not [s for s in surfaces if s.startswith(("11", "eight", "12", "40", "nearly 40", "a thousand"))], surfaces
+
+
+def test_shared_keyword_pass_does_not_change_answers(seed_claims):
+    """Claims, dates and actors share one cached keyword pass per text: answers must not depend
+    on what was read before, and callers must not be able to change what is kept."""
+    from geoincident.actors import find_actors
+    from geoincident.dates import find_dates
+    from geoincident.lexicon import scan
+
+    articles = list(read_articles([SEEDS]))
+    for a in reversed(articles):  # another order, after other texts filled the cache
+        published = a.published or "2026-02-02"
+        dates = find_dates(a.text, published=published)
+        dates.append(None)  # a caller's list is its own
+        assert None not in find_dates(a.text, published=published)
+        find_actors(a.text)
+        assert find_claims(a.text, article_id=a.id, published=published) == seed_claims[a.id[:3]]
+        scan._cache.clear()
+        assert find_claims(a.text, article_id=a.id, published=published, dates=dates[:-1]) == seed_claims[a.id[:3]]
+
+
+def test_keyword_pass_reports_whole_words_with_offsets():
+    from geoincident.lexicon.scan import scan
+
+    text = "Killed; skilled killers. KILLED, self-detonated, “killed”"
+    sc = scan(text)
+    assert [text[a:b] for a, b, _ in sc.hits["cue"]] == ["Killed", "KILLED", "killed"]
+    assert [text[a:b] for a, b, _ in sc.hits["suicide"]] == ["self-detonated"]

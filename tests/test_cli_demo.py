@@ -98,3 +98,11 @@ def test_an_unknown_rule_is_a_usage_error_before_any_work(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert not list((tmp_path / "out").glob("*"))
+
+
+def test_a_bad_gazetteer_file_is_a_usage_error_naming_its_line(tmp_path):
+    bad = ROOT / "tests" / "fixtures" / "gazetteer_small" / "bad_coordinate.csv"
+    proc = demo(str(SEEDS), "-o", str(tmp_path / "out"), "--gazetteer", str(bad), "-j", "2")
+    assert proc.returncode == 2
+    assert "bad_coordinate.csv:3" in proc.stderr and "Traceback" not in proc.stderr
+    assert not list((tmp_path / "out").glob("*"))

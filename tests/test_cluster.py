@@ -20,7 +20,10 @@ def corpus(tmp_path_factory) -> Path:
 
     root = tmp_path_factory.mktemp("cluster-corpus")
     shutil.copytree(SEEDS, root / "text")
-    lines = [orjson.dumps({"id": f"line-{p.stem}", "text": p.read_text(encoding="utf-8")}) for p in sorted(SEEDS.iterdir())]
+    lines = [
+        orjson.dumps({"id": f"line-{p.stem}", "text": p.read_text(encoding="utf-8")})
+        for p in sorted(SEEDS.iterdir())
+    ]
     lines.insert(3, b"{not json")  # line 4
     (root / "lines").mkdir()
     (root / "lines" / "reports.jsonl").write_bytes(b"\n".join(lines) + b"\n")

@@ -187,7 +187,7 @@ def test_build_events_sites_area_claims_actors_and_titles():
     actors = [A(text.index("BLA"), text.index("BLA") + 3, "BLA", "Balochistan Liberation Army", "perpetrator")]
     art = Article(id="a", text=text, published="2026-02-02", source="Test News")
     events, ms, cs = build_events(art, sentences=sents, segments=seg, mentions=mentions, claims=claims, dates=d,
-                                  actors=actors, classify=lambda t: ("Battles", "Armed clash"))
+                                  actors=actors, classify=lambda t, spans=None: ("Battles", "Armed clash"))
     assert [(e.index, e.kind, e.date) for e in events] == [(0, "main", "2026-01-31"), (1, "past", "2024-02-09"),
                                                           (2, "past", "2025-05-21")]
     assert [[s.name for s in e.sites] for e in events] == [["Quetta"], ["Quetta"], ["Khuzdar"]]

@@ -265,10 +265,26 @@ def test_subsite_attaches_to_the_possessive_town(tiny):
     assert st.place.name == "Quetta"
 
 
-def test_subsite_prefers_the_incident_town_of_its_sentence_over_an_origin(tiny):
+def test_subsite_attaches_to_the_town_that_opens_its_clause_not_an_origin(tiny):
     text = "In Gwadar, terrorists killed five women from a family belonging to Khuzdar and also targeted a labor colony."
     col = next(m for m in find_mentions(text, gazetteer=tiny) if m.surface == "labor colony")
     assert col.place.name == "Gwadar" and col.role == "incident_site"
+
+
+def test_subsite_is_not_attached_to_another_town_of_its_sentence(tiny):
+    text = ("Bugti said Nushki has been completely cleared and confirmed that militants failed to breach "
+            "sensitive areas, including the Red Zone.")
+    red = next(m for m in find_mentions(text, gazetteer=tiny) if m.surface == "Red Zone")
+    assert red.place is None and red.lat is None and "does not say" in red.reason
+    nushki = next(m for m in find_mentions(text, gazetteer=tiny) if m.surface == "Nushki")
+    assert nushki.role == "incident_site"
+
+
+def test_subsite_town_named_before_it_needs_a_possessive(tiny):
+    got = find_mentions("Militants attacked Quetta and the Red Zone was sealed off.", gazetteer=tiny)
+    assert next(m for m in got if m.surface == "Red Zone").place is None
+    got = find_mentions("Militants attacked Quetta’s Red Zone.", gazetteer=tiny)
+    assert next(m for m in got if m.surface == "Red Zone").place.name == "Quetta"
 
 
 def test_generic_subsite_without_a_town_is_dropped_but_a_named_one_stays_unresolved(tiny):
@@ -321,3 +337,8 @@ def test_golden_mentions(case, real_gazetteer):
         assert all(n != name for n, _ in pairs) and name not in surfaces, f"{name} must not be a place; got {pairs}"
     for name, role in case.get("not_role", []):
         assert (name, role) not in pairs, f"{name} must not be {role}; got {pairs}"
+    for surface, town in case.get("subsites", []):
+        subs = [m for m in got if m.surface == surface]
+        assert subs, f"sub-site {surface} not found; got {[m.surface for m in got]}"
+        got_town = subs[0].place.name if subs[0].place else None
+        assert got_town == town, f"{surface} must attach to {town}; got {got_town} ({subs[0].reason})"

@@ -270,6 +270,13 @@ def test_incident_properties_are_flattened_and_joined():
     assert p["date_start"] == "2026-01-31"
 
 
+def test_flags_are_joined_so_that_each_can_hold_a_semicolon():
+    two = ("killed: 145 (Dawn; Gulf News) vs 41 (ISPR)", "injured: no total")
+    inc = Incident("i", "t", "2026-01-31", "2026-01-31", "day", "Battles", "", (), (), (), None, (), two, (), ())
+    (feature,) = layer_features("incidents", [inc])
+    assert feature["properties"]["flags"].split(" | ") == list(two)
+
+
 def test_unknown_text_is_null_not_empty_string():
     p = by_id(collection().features("incidents"))["inc-unlocated"]["properties"]
     assert p["date_start"] is None and p["sources"] is None and p["flags"] is None

@@ -1,4 +1,4 @@
-"""The example notebook runs from top to bottom, in a kernel of this interpreter, writing only to a temp dir."""
+"""The example notebook runs top to bottom in a kernel of this interpreter, writing only to a temp dir."""
 
 from __future__ import annotations
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from geoincident import pipeline
-from geoincident.errors import InputError, UsageError
-from geoincident.pipeline import iter_records, process, resolve_jobs, slim_record
+from geoincident.errors import GazetteerError, InputError, UsageError
+from geoincident.pipeline import iter_records, load_gazetteer, process, resolve_jobs, slim_record
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gazetteer_small"
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +22,10 @@ def corpus(tmp_path_factory) -> Path:
 
     root = tmp_path_factory.mktemp("corpus")
     shutil.copytree(SEEDS, root / "seeds")
-    lines = [orjson.dumps({"id": f"line-{p.stem}", "text": p.read_text(encoding="utf-8")}) for p in sorted(SEEDS.iterdir())]
+    lines = [
+        orjson.dumps({"id": f"line-{p.stem}", "text": p.read_text(encoding="utf-8")})
+        for p in sorted(SEEDS.iterdir())
+    ]
     lines.insert(2, b'{"id": "broken", "text": ')  # line 3: malformed JSON
     lines.append(b'{"id": "no-text"}')  # last line: no text
     (root / "reports.jsonl").write_bytes(b"\n".join(lines) + b"\n")
@@ -64,13 +68,29 @@ def test_two_jobs_give_the_same_records_and_incidents_as_one(corpus, serial):
     assert sorted(map(str, errors2)) == sorted(map(str, errors))
 
 
-def test_two_jobs_in_a_forkserver_give_the_same_records(corpus, serial, monkeypatch):
+def test_two_jobs_in_a_forkserver_load_extra_gazetteer_files_once_each(corpus, monkeypatch):
+    """Workers that do not fork (notebooks, Dask workers) get the paths and load the gazetteer themselves."""
     import multiprocessing
 
+    extra = [FIXTURES / "extra_places.csv"]
+    serial = list(iter_records([corpus / "seeds"], gazetteer=extra))
     monkeypatch.setattr(pipeline, "_pool_context", lambda: multiprocessing.get_context("forkserver"))
-    result, _ = serial
-    records = list(iter_records([corpus / "seeds"], jobs=2))
-    assert records == [r for r in result.records if r.article.path.startswith(str(corpus / "seeds"))]
+    assert list(iter_records([corpus / "seeds"], gazetteer=extra, jobs=2)) == serial
+    assert load_gazetteer(extra) is load_gazetteer([str(extra[0])]), "loaded once per process"
+
+
+def test_a_bad_gazetteer_file_stops_the_run(corpus):
+    with pytest.raises(GazetteerError, match="bad_coordinate.csv"):
+        process([corpus / "seeds"], gazetteer=[FIXTURES / "bad_coordinate.csv"], on_error=lambda err: None)
+
+
+def test_an_unpicklable_gazetteer_object_for_non_forked_workers_is_a_usage_error(corpus, monkeypatch):
+    import multiprocessing
+    import threading
+
+    monkeypatch.setattr(pipeline, "_pool_context", lambda: multiprocessing.get_context("forkserver"))
+    with pytest.raises(UsageError, match="paths"):
+        list(iter_records([corpus / "seeds"], gazetteer=threading.Lock(), jobs=2))
 
 
 def test_without_on_error_a_bad_input_raises(corpus):

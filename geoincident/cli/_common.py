@@ -92,14 +92,12 @@ def run_pipeline(args: argparse.Namespace, *, keep_records: bool = True) -> tupl
     dispatcher prints it and exits 2).
     """
     from geoincident.incidents import build_incidents
-    from geoincident.pipeline import process
+    from geoincident.pipeline import load_gazetteer, process
 
     build_incidents([], rule=args.rule)  # an unknown rule fails now, not after the whole corpus
-    gazetteer = None
-    if getattr(args, "gazetteer", None):
-        from geoincident.gazetteer import Gazetteer
-
-        gazetteer = Gazetteer(*args.gazetteer)
+    gazetteer = tuple(getattr(args, "gazetteer", None) or ()) or None
+    if gazetteer:
+        load_gazetteer(gazetteer)  # a bad gazetteer file fails now; loaded once, shared with forked workers
     command = getattr(args, "command", None) or "geoincident"
 
     def report(err: GeoincidentError) -> None:

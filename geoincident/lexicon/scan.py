@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import functools
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from geoincident.lexicon import KeywordIndex, load
+from geoincident.lexicon import load
 
-__all__ = ["Scan", "scan", "lower_same_length", "number_trigger_words", "TAGS"]
+__all__ = ["Scan", "scan", "peek", "lower_same_length", "number_trigger_words", "TAGS"]
 
 #: the kinds of hit a scan reports, and what each hit's value is
 TAGS: dict[str, str] = {
@@ -32,12 +32,15 @@ TAGS: dict[str, str] = {
     "noun_outcome": "a counted noun of claims.json that brings its own outcome ('casualties'): the outcome",
     "speech": "a speech verb of claims.json",
     "according": "an attribution phrase of claims.json ('according to')",
+    "breaker": "a clause-breaker word of claims.json ('while', 'after')",
     "num": "a number word or vague quantity of numbers.json that can start a number phrase",
     "month": "a month name of dates.json: the month number",
     "weekday": "a weekday name of dates.json: 0 for Monday",
     "rel": "a relative date phrase of dates.json: the phrase",
     "ago": "'days ago'",
     "actor": "an actor spelling of actors.json: (name, kind, role, exact case or '')",
+    "target_before": "a cue of actors.json that makes the actor after it a target ('attack on')",
+    "target_after": "a passive cue of actors.json that makes the actor before it a target ('was attacked')",
     "event": "an event cue of event_types.json: the index of the first rule that lists it",
     "suicide": "a suicide cue of event_types.json",
     "security": "a security-force word of event_types.json",
@@ -89,6 +92,7 @@ def _phrases() -> dict[str, dict[str, Any]]:
     by_tag["noun_outcome"] = {k.lower(): v for k, v in claims["noun_outcomes"].items()}
     by_tag["speech"] = dict.fromkeys(claims["speech_verbs"], "")
     by_tag["according"] = dict.fromkeys(claims["attribution_before"], "")
+    by_tag["breaker"] = dict.fromkeys((w.lower() for w in claims["clause_breakers"]), "")
     by_tag["num"] = dict.fromkeys(number_trigger_words(), "word")
     by_tag["month"] = {name.lower(): number for name, number in dates["months"].items()}
     by_tag["weekday"] = {name.lower(): number for name, number in dates["weekdays"].items()}
@@ -101,6 +105,8 @@ def _phrases() -> dict[str, dict[str, Any]]:
                 by_tag["actor"][variant.lower()] = (name, kind, role, "")
         for acronym in entry.get("acronyms", ()):
             by_tag["actor"][acronym.lower()] = (name, kind, role, acronym)
+    by_tag["target_before"] = dict.fromkeys((c.lower() for c in actors["target_cues_before"]), "")
+    by_tag["target_after"] = dict.fromkeys((c.lower() for c in actors["target_cues_after"]), "")
     for i, rule in enumerate(events["rules"]):
         for cue in rule["cues"]:
             by_tag["event"].setdefault(" ".join(cue.lower().split()), i)
@@ -110,15 +116,35 @@ def _phrases() -> dict[str, dict[str, Any]]:
     return by_tag
 
 
+# Lower-case ASCII letters and digits stay, every other byte becomes a space: the automaton runs over
+# " " + text + " " mapped so, with keys padded by spaces, so that it reports whole words only and
+# offsets stay those of the text (non-ASCII characters are first encoded as one "?" each).
+_WORD_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256)).translate(
+    bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+)
+
+
+def _words_only(low: str) -> str:
+    return low.encode("ascii", "replace").translate(_WORD_BYTES).decode("ascii")
+
+
 @functools.cache
-def _index() -> KeywordIndex:
+def _automaton(tags: tuple[str, ...] | None = None) -> Any:
+    import ahocorasick
+
     merged: dict[str, list[tuple[str, Any]]] = {}
     for tag, phrases in _phrases().items():
+        if tags is not None and tag not in tags:
+            continue
         for phrase, value in phrases.items():
-            key = " ".join(phrase.lower().split())
-            if key:
+            key = _words_only(" ".join(phrase.lower().split()))
+            if key.strip() and (tag, value) not in merged.get(key, ()):
                 merged.setdefault(key, []).append((tag, value))
-    return KeywordIndex({k: tuple(v) for k, v in merged.items()})
+    automaton = ahocorasick.Automaton()
+    for key, values in merged.items():
+        automaton.add_word(f" {key} ", (len(key), tuple(values)))
+    automaton.make_automaton()
+    return automaton
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,34 +155,45 @@ class Scan:
     text: str
     low: str  # lower_same_length(text)
     hits: dict[str, list[tuple[int, int, Any]]]
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)  # results derived from it
 
 
-_CACHE_SIZE = 8
+_CACHE_SIZE = 8  # texts kept
+_CACHE_MIN = 256  # shorter texts (a header line, a name) are cheap to scan again and are not kept
 _cache: dict[str, Scan] = {}
 _lock = threading.Lock()
 
 
-def scan(text: str, *, cache: bool = True) -> Scan:
+def scan(text: str, *, tags: tuple[str, ...] | None = None) -> Scan:
     """Every lexicon phrase of ``text`` (whole words, any case), by tag.
 
-    The last few texts scanned with ``cache=True`` are kept; pass ``cache=False`` for short
-    throw-away strings (a header line, a phrase) so they do not push an article out.
+    The last few texts of at least 256 characters are kept, so that the functions reading one
+    article share one pass; shorter ones are scanned each time. ``tags`` limits a pass that
+    is not kept to those tags (the other lists stay empty), for a caller that needs only a few.
     """
-    if cache:
-        with _lock:
-            found = _cache.get(text)
+    keep = tags is None and len(text) >= _CACHE_MIN
+    if keep:
+        found = peek(text)
         if found is not None:
             return found
     low = lower_same_length(text)
     hits: dict[str, list[tuple[int, int, Any]]] = {tag: [] for tag in TAGS}
-    for start, end, values in _index().find(low):
+    # a hit ends at the space after the word: index e of " " + words, so the word is low[e - n - 1 : e - 1]
+    for e, (n, values) in _automaton(tags).iter(f" {_words_only(low)} "):
         for tag, value in values:
-            hits[tag].append((start, end, value))
+            hits[tag].append((e - n - 1, e - 1, value))
     found = Scan(text, low, hits)
-    if not cache:
-        return found
-    with _lock:
-        if len(_cache) >= _CACHE_SIZE:
-            del _cache[next(iter(_cache))]
-        _cache[text] = found
+    if keep:
+        with _lock:
+            if len(_cache) >= _CACHE_SIZE:
+                del _cache[next(iter(_cache))]
+            _cache[text] = found
     return found
+
+
+def peek(text: str) -> Scan | None:
+    """The kept pass over ``text``, or None when there is none."""
+    if len(text) < _CACHE_MIN:
+        return None
+    with _lock:
+        return _cache.get(text)
