@@ -49,7 +49,7 @@ class _Rules:
         self.block = re.compile(rf"(?:{alternation(lex['block_markers'])})", re.IGNORECASE)
         self.line = re.compile(rf"(?:{alternation(lex['line_markers'])})", re.IGNORECASE)
         self.copyright = re.compile(
-            r"^(?:©|\(c\)|copyright\b\s*©?)\s*(?:(?P<y1>(?:19|20)\d\d)(?:\s*[-–]\s*(?:19|20)\d\d)?\s+)?"
+            r"^(?:©|\(c\)|copyright\b\s*©?)\s*(?:(?P<y1>(?:19|20)\d\d)(?:\s*[-–]\s*(?P<y1end>(?:19|20)\d\d))?\s+)?"
             r"(?P<owner>.*?)[\s.,]*(?P<y2>(?:19|20)\d\d)?[\s.,]*(?:all rights reserved\.?)?\s*$",
             re.IGNORECASE,
         )
@@ -71,7 +71,7 @@ class _Rules:
         )
         self.time_suffix = re.compile(r"^[\s,|at-]*(?:\d{1,2}:\d\d(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?[\s,|-]*", re.I)
         self.outlet_name = re.compile(r"^[A-Z][\w&'’.-]*(?:\s+[A-Z&][\w&'’.-]*){0,4}$")
-        self.year = re.compile(r"\b(?:19|20)\d\d\b")
+        self.since_before = re.compile(r"\bsince\s+$", re.IGNORECASE)
 
 
 @functools.cache
@@ -137,7 +137,8 @@ def parse_text(
                 owner = cm.group("owner").strip(" .,-")
                 if owner and not found_source:
                     found_source = owner
-                copyright_year = cm.group("y1") or cm.group("y2") or copyright_year
+                # the year of the line, taken before the line is dropped ("© 2019-2026 X": the last)
+                copyright_year = cm.group("y1end") or cm.group("y1") or cm.group("y2") or copyright_year
                 continue
         if in_block:
             if len(ln) < rules.paragraph_min:
@@ -184,11 +185,8 @@ def parse_text(
 
     if not published:
         published = found_published
-    if not published and dl_date:
-        year = copyright_year or _latest_year(body)
-        if year:
-            found = find_dates(f"{dl_date} {year}")
-            published = found[0].date if found and found[0].precision == "day" else ""
+    if not published:
+        published = _published_from_text(dl_date, copyright_year, lead=f"{headline}\n{first_body}")
     return Article(
         id=id,
         text=body,
@@ -217,9 +215,37 @@ def _date_line(ln: str) -> tuple[str, str]:
     return found[0].date, tail
 
 
-def _latest_year(text: str) -> str:
-    years = _rules().year.findall(text[:5000])
-    return max(years) if years else ""
+def _published_from_text(dateline_date: str, copyright_year: str, *, lead: str) -> str:
+    """The publication date a text gives of itself when no date line or metadata does: a dated
+    dateline ("Islamabad, Feb 2:") in the year known, else just the year known ("2026").
+
+    The year known is the copyright line's, else that of the latest full date in the lead (the
+    headline and first paragraph) not right after "since". Full dates further down are most
+    often recalled events (news style writes the year of a date only when it is not the
+    current one), so they never give the year.
+
+    >>> _published_from_text("Feb 2", "", lead="QUETTA, Feb 2: Militants attacked on Saturday, January 31, 2026.")
+    '2026-02-02'
+    >>> _published_from_text("", "2026", lead="X"), _published_from_text("", "", lead="The worst since May 21, 2025.")
+    ('2026', '')
+    """
+    year = copyright_year
+    if not year:
+        since_before = _rules().since_before
+        full = [
+            d.date for d in find_dates(lead)
+            if d.precision == "day" and d.date and not since_before.search(lead, max(0, d.start - 10), d.start)
+        ]  # fmt: skip
+        year = max(full)[:4] if full else ""
+    if dateline_date:
+        found = find_dates(dateline_date if _has_year(dateline_date) else f"{dateline_date} {year}")
+        if found and found[0].precision == "day" and found[0].date:
+            return found[0].date
+    return year
+
+
+def _has_year(phrase: str) -> bool:
+    return phrase[-4:].isdigit()  # "Feb 2, 2026", not "Feb 12"
 
 
 # ---------------------------------------------------------------- markup

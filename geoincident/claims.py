@@ -23,7 +23,7 @@ from collections.abc import Callable
 from geoincident.dates import DateMention, find_dates
 from geoincident.lexicon import alternation, load
 from geoincident.lexicon.scan import scan
-from geoincident.numbers import Quantity, quantities_at
+from geoincident.numbers import quantity_tuples
 from geoincident.records import Claim
 from geoincident.sentences import split_sentences
 
@@ -63,6 +63,7 @@ class _Rules:
         self.cue_after = re.compile(rf"\s*,?\s*(?:(?:{passive})\s+){{0,3}}(?P<cue>{cues})\b")
         self.breaker_punct = re.compile(r"[;:()“”\"—–]")  # the breaker words come from the shared keyword pass
         self.elliptic_before = re.compile(rf"\b(?:{alternation(lex['elliptic_before'])})\s*$")
+        self.elliptic_last = tuple({w.split()[-1] for w in lex["elliptic_before"]})  # one must end the text before
         self.including_before = re.compile(r"\b(?:including|among them|among whom|of whom|of them)\s*$")
         self.including_last = ("including", "them", "whom")
         qual = alternation(nums["qualifiers"])
@@ -74,8 +75,8 @@ class _Rules:
         )
         speech = alternation(lex["speech_verbs"])
         self.np_boundary_words = {w.lower() for w in lex["np_boundary_words"]}
-        # the last punctuation mark before a position (searched with an end position)
-        self.last_np_stop = re.compile(r"[,;:(“”\"—–](?=[^,;:(“”\"—–]*$)")
+        # up to the last punctuation mark before a position (matched with an end position)
+        self.last_np_stop = re.compile(r".*[,;:(“”\"—–]", re.DOTALL)
         self.np_after = re.compile(r"\s+(?P<np>[^,.;:“”\"]{2,80})")
         self.not_speech_after = re.compile(r"\s+(?:by\b|the\s+lives|responsibility)")
         self.negator_words = {w.lower() for w in lex["negators"]}
@@ -92,6 +93,8 @@ class _Rules:
         place = rf"(?P<place>(?!(?:{not_places})\b){_PLACE_CAP}(?:\s+(?!(?:{not_places})\b){_PLACE_CAP}){{0,2}}?)(?=['’]s\b|\s+alone\b|[\s,.;:]|$)"
         self.place = re.compile(rf"\b(?:{preps})\s+{place}", re.IGNORECASE)
         self.place_after = re.compile(rf"(?:\s+[\w’'-]+){{0,4}}?\s+(?:{preps})\s+{place}", re.IGNORECASE)
+        # where either can start: a preposition before a capital (found once per sentence)
+        self.place_start = re.compile(rf"(?i:\b(?:{preps}))(?=\s+[A-Z])")
         period_units = alternation(lex["period_units"])
         number = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|several|couple of)"
         self.period = re.compile(
@@ -108,9 +111,9 @@ class _Rules:
         self.names_with_speech_verbs = tuple(" ".join(n.lower().split()) for n in lex["names_with_speech_verbs"])
         self.title_small_words = {w.lower() for w in lex["title_case_small_words"]}
         self.noun_outcomes: dict[str, str] = {k.lower(): v for k, v in lex["noun_outcomes"].items()}
-        self.period_needles = tuple({u.split()[-1] for u in lex["period_units"]} | {"weekend"})
+        # every period phrase holds one of these words ("past two days"): looked for before the phrases
+        self.period_unit = re.compile(alternation({u.split()[-1] for u in lex["period_units"]} | {"weekend"}))
         self.and_before = re.compile(r"\band\s+\S+(?:\s+\S+)?\s*$")
-        self.capital = re.compile("[A-Z]")
         self.quote_or_comma = re.compile(r"[,“”\"]")
         self.digit = re.compile(r"\d")
 
@@ -121,7 +124,7 @@ def _rules() -> _Rules:
 
 
 class _Speakers:
-    """Who is speaking: attribution within a sentence, and the running speaker across sentences."""
+    """The running speaker across sentences, and the fullest form of each name seen."""
 
     def __init__(self) -> None:
         self.last = ""  # full form of the last named speaker
@@ -146,61 +149,73 @@ class _Speakers:
                     return full
         return np
 
-    def attributions(self, sent: str, lsent: str, verbs: list[tuple[int, int, str]]) -> list[tuple[int, str]]:
-        """``(position, claimant)`` of each attribution in ``sent``, given its speech verbs and
-        "according to" phrases as ``(start, end, kind)`` offsets into ``sent``."""
-        r = _rules()
-        out: list[tuple[int, str]] = []
-        for start, end, kind in verbs:
-            if kind == "according":
-                m = r.np_after.match(sent, end)
-                np = self._clean(m.group("np")) if m else ""
-            else:
-                if r.not_speech_after.match(lsent, end):
-                    continue
-                np = self._clean(self._np_before(sent, lsent, start))
-                if not np:
-                    # inverted: "…,” said Bugti" / "said the chief minister"
-                    tail = r.np_after.match(sent, end)
-                    if tail and (tail.group("np")[0].isupper() or tail.group("np").lower().startswith("the ")):
-                        np = self._clean(tail.group("np"))
-            if np:
-                out.append((start, self.full(np)))
-        return out
 
-    @staticmethod
-    def _np_before(sent: str, lsent: str, start: int) -> str:
-        """The words before a speech verb back to punctuation or a boundary word, at most nine."""
-        r = _rules()
-        lo = max(0, start - 90)
-        m = r.last_np_stop.search(lsent, lo, start)
-        words = sent[m.end() if m else lo : start].split()
-        taken = 0
-        for w in reversed(words):
-            if w.lower() in r.np_boundary_words:
-                break
-            taken += 1
-            if taken > 9:
-                return ""
-        return " ".join(words[len(words) - taken :])
+def _attributions(
+    r: _Rules, speakers: _Speakers, text: str, low: str, span: tuple[int, int], verbs: list[tuple[int, int, str]]
+) -> list[tuple[int, str]]:
+    """``(position in the sentence, claimant)`` of each attribution in the sentence ``span``, given
+    its speech verbs and "according to" phrases as ``(start, end, kind)`` offsets into ``text``."""
+    s, e = span
+    sent = text[s:e]
+    lsent = low[s:e]
+    out: list[tuple[int, str]] = []
+    for a, b, kind in verbs:
+        start = a - s
+        end = b - s
+        if kind == "according":
+            m = r.np_after.match(sent, end)
+            np = _clean(r, m.group("np")) if m else ""
+        else:
+            if r.not_speech_after.match(lsent, end):
+                continue
+            np = _clean(r, _np_before(r, sent, lsent, start))
+            if not np:
+                # inverted: "…,” said Bugti" / "said the chief minister"
+                tail = r.np_after.match(sent, end)
+                if tail:
+                    t = tail.group("np")
+                    if t[0].isupper() or t.lower().startswith("the "):
+                        np = _clean(r, t)
+        if np:
+            out.append((start, speakers.full(np)))
+    return out
 
-    def _clean(self, np: str) -> str:
-        r = _rules()
-        np = np.strip()
-        if np and np.rsplit(None, 1)[-1].lower() in r.np_trailing_last:  # ends with "also", "on Sunday" ...
-            trail = r.np_trailing.search(np.lower())
-            if trail:
-                np = np[: trail.start()]
-        np = np.strip(" ,’'")
-        words = np.split()
-        if not words or len(words) > 8:
+
+def _np_before(r: _Rules, sent: str, lsent: str, start: int) -> str:
+    """The words before a speech verb back to punctuation or a boundary word, at most nine."""
+    lo = start - 90 if start > 90 else 0
+    m = r.last_np_stop.match(lsent, lo, start)
+    if m is not None:
+        lo = m.end()
+    # lower-casing keeps every character in place, so both split into the same words
+    lwords = lsent[lo:start].split()
+    taken = 0
+    boundary = r.np_boundary_words
+    for w in reversed(lwords):
+        if w in boundary:
+            break
+        taken += 1
+        if taken > 9:
             return ""
-        low = np.lower()
-        if low in r.pronouns or low.startswith(("the ", "a ", "an ", "its ", "their ", "his ", "her ")):
-            return np
-        if any(w[0].isupper() for w in words) or claimant_type(np):
-            return np
+    return " ".join(sent[lo:start].split()[-taken:]) if taken else ""
+
+
+def _clean(r: _Rules, np: str) -> str:
+    np = np.strip()
+    if np and np.rsplit(None, 1)[-1].lower() in r.np_trailing_last:  # ends with "also", "on Sunday" ...
+        trail = r.np_trailing.search(np.lower())
+        if trail:
+            np = np[: trail.start()]
+    np = np.strip(" ,’'")
+    words = np.split()
+    if not words or len(words) > 8:
         return ""
+    low = np.lower()
+    if low in r.pronouns or low.startswith(("the ", "a ", "an ", "its ", "their ", "his ", "her ")):
+        return np
+    if any(w[0].isupper() for w in words) or claimant_type(np):
+        return np
+    return ""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -243,96 +258,137 @@ def find_claims(
     >>> find_claims("They brought 11-year-old children; it took nearly 40 hours in 12 towns and killed no one.")
     []
     """
-    r = _rules()
     sc = scan(text)
     hits = sc.hits
     if not hits["cue"] and not hits["noun_outcome"]:
         return []
-    low = sc.low
     spans = sentences if sentences is not None else split_sentences(text)
     if not spans:
         return []
+    r = _rules()
+    low = sc.low
     starts = [s for s, _ in spans]
-
-    def sentence_of(pos: int) -> int:
-        """The index of the sentence whose span holds ``pos``, or -1."""
-        i = bisect_right(starts, pos) - 1
-        return i if i >= 0 and pos < spans[i][1] else -1
 
     # Only sentences with an outcome cue (or a noun such as "casualties") and a number can hold a claim.
     cues: dict[int, list[tuple[int, int, str]]] = {}
-    for a, b, outcome in sorted(hits["cue"]):
-        i = sentence_of(a)
-        if i >= 0:
-            cues.setdefault(i, []).append((a, b, outcome))
+    for hit in sorted(hits["cue"]):
+        a = hit[0]
+        i = bisect_right(starts, a) - 1
+        if i >= 0 and a < spans[i][1]:
+            if i in cues:
+                cues[i].append(hit)
+            else:
+                cues[i] = [hit]
     for a, _, _ in hits["noun_outcome"]:
-        i = sentence_of(a)
-        if i >= 0:
-            cues.setdefault(i, [])
-    numbers = sorted(a for a, _, _ in hits["num"])
-    claim_sentences = [
-        i
-        for i in sorted(cues)
-        if _count(numbers, *spans[i]) or r.digit.search(text, spans[i][0], spans[i][1]) is not None
-    ]
+        i = bisect_right(starts, a) - 1
+        if i >= 0 and a < spans[i][1] and i not in cues:
+            cues[i] = []
+    numbers = sorted([a for a, _, _ in hits["num"]])
+    digit = r.digit.search
+    claim_sentences = []
+    for i in sorted(cues):
+        s, e = spans[i]
+        if bisect_left(numbers, e) > bisect_left(numbers, s) or digit(text, s, e) is not None:
+            claim_sentences.append(i)
     if not claim_sentences:
         return []
     last_end = spans[claim_sentences[-1]][1]
+
     # Speech verbs and "according to" phrases, by sentence, up to the last sentence that holds a
     # claim: a claimant can be a speaker named sentences before ("... the quote goes on").
+    speech = sorted([(a, b) for a, b, _ in hits["speech"] if a < last_end])
+    if hits["according"]:
+        candidates = sorted(
+            [(a, b, "speech") for a, b in speech] + [(a, b, "according") for a, b, _ in hits["according"] if a < last_end]
+        )
+    else:
+        candidates = [(a, b, "speech") for a, b in speech]
     verbs: dict[int, list[tuple[int, int, str]]] = {}
-    for a, b, kind in sorted(
-        [(a, b, "speech") for a, b, _ in hits["speech"] if a < last_end]
-        + [(a, b, "according") for a, b, _ in hits["according"] if a < last_end]
-    ):
-        i = sentence_of(a)
-        if i >= 0 and b <= spans[i][1] and (kind == "according" or _is_speech_verb(r, text, low, spans[i], a, b)):
-            verbs.setdefault(i, []).append((a, b, kind))
+    for hit in candidates:
+        a, b, kind = hit
+        i = bisect_right(starts, a) - 1
+        if i < 0:
+            continue
+        span = spans[i]
+        if (
+            a < span[1]
+            and b <= span[1]
+            and (kind == "according" or text[a].islower() or _is_speech_verb(r, text, low, span, a, b))
+        ):
+            if i in verbs:
+                verbs[i].append(hit)
+            else:
+                verbs[i] = [hit]
     verb_sentences = sorted(verbs)
-    speech = sorted((a, b) for a, b, _ in hits["speech"] if a < last_end)
-    breakers = sorted((a, b) for a, b, _ in hits["breaker"] if a < last_end)
-    quotes = _quote_depths(text, spans, sentence_of, last_end)
+    n_verbs = len(verb_sentences)
+    speech_starts = [a for a, _ in speech]
+    breakers = sorted([(a, b) for a, b, _ in hits["breaker"] if a < last_end])
+    breaker_starts = [a for a, _ in breakers]
+
+    # Quotation depth: the net count of opening minus closing quotes of each sentence before.
+    quote_change: dict[int, int] = {}
+    for m in _QUOTE.finditer(text, 0, last_end):
+        p = m.start()
+        i = bisect_right(starts, p) - 1
+        if i >= 0 and p < spans[i][1]:
+            quote_change[i] = quote_change.get(i, 0) + (1 if m.group() == "“" else -1)
+    quote_order = sorted(quote_change)
+    n_quotes = len(quote_order)
+    qk = depth = 0
+
+    if dates is None:
+        dates = find_dates(text, published=published)
+    date_starts = [d.start for d in dates]
+    dates_sorted = date_starts == sorted(date_starts)
 
     speakers = _Speakers()
     claims: list[Claim] = []
     vi = 0  # verb_sentences[vi:] have not been read yet
-
-    def attributions(i: int) -> list[tuple[int, str]]:
-        s, e = spans[i]
-        return speakers.attributions(text[s:e], low[s:e], [(a - s, b - s, k) for a, b, k in verbs[i]])
-
-    def remember(attributions: list[tuple[int, str]]) -> None:
-        named = [c for _, c in attributions if c and c.lower() not in r.pronouns]
-        if named:
-            speakers.last = named[-1]
-
     for i in claim_sentences:
-        while vi < len(verb_sentences) and verb_sentences[vi] < i:
-            remember(attributions(verb_sentences[vi]))
+        while vi < n_verbs and verb_sentences[vi] < i:
+            j = verb_sentences[vi]
+            _remember(r, speakers, _attributions(r, speakers, text, low, spans[j], verbs[j]))
             vi += 1
-        here = attributions(i) if i in verbs else []
-        if vi < len(verb_sentences) and verb_sentences[vi] == i:
+        here = _attributions(r, speakers, text, low, spans[i], verbs[i]) if i in verbs else []
+        if vi < n_verbs and verb_sentences[vi] == i:
             vi += 1
+        # inside a quotation opened in an earlier sentence, or starting with a quote
+        while qk < n_quotes and quote_order[qk] < i:
+            depth = max(0, depth + quote_change[quote_order[qk]])
+            qk += 1
         s, e = spans[i]
-        if dates is None:
-            dates = find_dates(text, published=published)
-        sent_cues = [(a - s, b - s, v) for a, b, v in cues[i] if b <= e]
-        words = [a - s for a in numbers[bisect_left(numbers, s) : bisect_left(numbers, e)]]
-        # lower-case speech verbs not followed by "by"/"responsibility": a place phrase before them is the speaker's
-        sent_speech = [
-            (a - s, b - s)
-            for a, b in speech[bisect_left(speech, (s,)) : bisect_left(speech, (e,))]
-            if text[a:b] == low[a:b] and not r.not_speech_after.match(text, b, e)
-        ]
-        sent_breakers = [(a - s, b - s) for a, b in breakers[bisect_left(breakers, (s,)) : bisect_left(breakers, (e,))] if b <= e]
-        ctx = _Sentence(text[s:e], low[s:e], sent_speech, sent_breakers)
-        claims.extend(_sentence_claims(r, text, s, e, dates, sent_cues, words, here, speakers, quotes(i), article_id, ctx))
-        remember(here)
+        lsent = low[s:e]
+        quantities = quantity_tuples(lsent, [a - s for a in numbers[bisect_left(numbers, s) : bisect_left(numbers, e)]])
+        if quantities:
+            near = dates[bisect_left(date_starts, s) : bisect_left(date_starts, e)] if dates_sorted else dates
+            k0, k1 = bisect_left(speech_starts, s), bisect_left(speech_starts, e)
+            b0, b1 = bisect_left(breaker_starts, s), bisect_left(breaker_starts, e)
+            claims += _sentence_claims(
+                r,
+                text,
+                (s, e),
+                lsent,
+                quantities,
+                [(a - s, b - s, v) for a, b, v in cues[i] if b <= e],
+                [(d.start - s, d.end - s, d.surface, d.date, d.precision) for d in near if s <= d.start and d.end <= e],
+                [(a - s, b - s) for a, b in speech[k0:k1] if text[a:b] == low[a:b] and not r.not_speech_after.match(text, b, e)]
+                if k1 > k0
+                else [],
+                [(a - s, b - s) for a, b in breakers[b0:b1] if b <= e],
+                here,
+                speakers.last if depth > 0 or text.startswith(("“", '"'), s) else "",
+                article_id,
+            )
+        _remember(r, speakers, here)
     return claims
 
 
-def _count(sorted_starts: list[int], s: int, e: int) -> int:
-    return bisect_left(sorted_starts, e) - bisect_left(sorted_starts, s)
+def _remember(r: _Rules, speakers: _Speakers, attributions: list[tuple[int, str]]) -> None:
+    """The last named claimant of a sentence becomes the running speaker."""
+    for _, c in reversed(attributions):
+        if c and c.lower() not in r.pronouns:
+            speakers.last = c
+            return
 
 
 def _is_speech_verb(r: _Rules, text: str, low: str, span: tuple[int, int], a: int, b: int) -> bool:
@@ -346,140 +402,98 @@ def _is_speech_verb(r: _Rules, text: str, low: str, span: tuple[int, int], a: in
     return len(words) >= 3 and all(w[0].isupper() or w.lower() in r.title_small_words for w in words)
 
 
-def _quote_depths(
-    text: str, spans: list[tuple[int, int]], sentence_of: Callable[[int], int], end: int
-) -> Callable[[int], bool]:
-    """Whether sentence ``i`` (ending by ``end``) is inside a quotation, opened in it or before it."""
-    change: dict[int, int] = {}
-    for m in _QUOTE.finditer(text, 0, end):
-        i = sentence_of(m.start())
-        if i >= 0:
-            change[i] = change.get(i, 0) + (1 if m.group() == "“" else -1)
-    order = sorted(change)
-    state = {"k": 0, "depth": 0}
-
-    def in_quote(i: int) -> bool:
-        # callers ask in increasing order of i
-        while state["k"] < len(order) and order[state["k"]] < i:
-            state["depth"] = max(0, state["depth"] + change[order[state["k"]]])
-            state["k"] += 1
-        return state["depth"] > 0 or text.startswith(("“", '"'), spans[i][0])
-
-    return in_quote
-
-
 _QUOTE = re.compile("[“”]")
-
-
-class _Sentence:
-    """One sentence and what several claims in it look up: its speech verbs and its clause
-    breakers (punctuation found here, breaker words by the shared keyword pass)."""
-
-    __slots__ = ("sent", "lsent", "speech", "_words", "_b_starts", "_b_ends", "_period")
-
-    def __init__(self, sent: str, lsent: str, speech: list[tuple[int, int]], breaker_words: list[tuple[int, int]]) -> None:
-        self.sent = sent
-        self.lsent = lsent
-        self.speech = speech  # (start, end) of the lower-case speech verbs, offsets into sent
-        self._words = breaker_words  # (start, end) of the clause-breaker words, offsets into sent
-        self._b_starts: list[int] | None = None
-        self._b_ends: list[int] = []
-        self._period: bool | None = None
-
-    def has_period_unit(self) -> bool:
-        """Whether the sentence holds a unit word of a period phrase ("past two days"): none, no period."""
-        if self._period is None:
-            self._period = any(unit in self.lsent for unit in _rules().period_needles)
-        return self._period
-
-    def _breakers(self) -> tuple[list[int], list[int]]:
-        if self._b_starts is None:
-            found = sorted([m.span() for m in _rules().breaker_punct.finditer(self.lsent)] + self._words)
-            self._b_starts = [a for a, _ in found]
-            self._b_ends = [b for _, b in found]
-        return self._b_starts, self._b_ends
-
-    def breaks(self, lo: int, hi: int) -> bool:
-        """Whether a clause breaker lies within ``[lo, hi)``."""
-        starts, ends = self._breakers()
-        k = bisect_left(starts, lo)
-        return k < len(starts) and ends[k] <= hi
-
-    def last_break_end(self, lo: int, hi: int) -> int:
-        """The end of the last clause breaker within ``[lo, hi)``, or ``lo``."""
-        starts, ends = self._breakers()
-        k = bisect_right(ends, hi) - 1
-        return ends[k] if k >= 0 and starts[k] >= lo else lo
 
 
 def _sentence_claims(
     r: _Rules,
     text: str,
-    s: int,
-    e: int,
-    dates: list[DateMention],
+    span: tuple[int, int],
+    lsent: str,
+    quantities: list[tuple],
     cues: list[tuple[int, int, str]],
-    number_words: list[int],
+    dates: list[tuple[int, int, str, str, str]],
+    speech: list[tuple[int, int]],
+    breaker_words: list[tuple[int, int]],
     attributions: list[tuple[int, str]],
-    speakers: _Speakers,
-    in_quote: bool,
+    quoted: str,
     article_id: str,
-    ctx: _Sentence,
 ) -> list[Claim]:
-    sent = ctx.sent
-    lsent = ctx.lsent
-    quantities = quantities_at(sent, lsent, number_words)
-    if not quantities:
-        return []
-    sent_dates = [
-        DateMention(d.start - s, d.end - s, d.surface, d.date, d.precision) for d in dates if s <= d.start and d.end <= e
-    ]
-    out: list[dict] = []
+    """The claims among the number phrases of one sentence.
+
+    Offsets are into the sentence: ``cues`` the outcome cues ``(start, end, outcome)``, ``dates``
+    ``(start, end, surface, date, precision)``, ``speech`` the lower-case speech verbs and
+    ``breaker_words`` the clause-breaker words; ``attributions`` as :func:`_attributions` gives
+    them; ``quoted`` the speaker of a quotation the sentence is in, else "".
+    """
+    s, e = span
+    sent = text[s:e]
+    # clause breakers: punctuation found here, breaker words from the shared keyword pass
+    found_breaks = [m.span() for m in r.breaker_punct.finditer(lsent)]
+    if breaker_words:
+        found_breaks = sorted(found_breaks + breaker_words)
+    b_starts = [a for a, _ in found_breaks]
+    b_ends = [b for _, b in found_breaks]
+    n_breaks = len(found_breaks)
+
+    def breaks(lo: int, hi: int) -> bool:
+        """Whether a clause breaker lies within ``[lo, hi)``."""
+        k = bisect_left(b_starts, lo)
+        return k < n_breaks and b_ends[k] <= hi
+
+    last_cue_start = cues[-1][0] if cues else -1
+    # entries: [start, end, outcome, group, parts, index of the claim it is counted in, quantity]
+    out: list[list] = []
     for qi, q in enumerate(quantities):
-        if any(d.start <= q.start < d.end for d in sent_dates):
-            continue
-        if _negated(r, lsent, q.start):
+        q_start, q_end, _, best, _, qualifier, parts = q
+        in_date = False
+        for d in dates:
+            if d[0] <= q_start < d[1]:
+                in_date = True
+                break
+        if in_date or _negated(r, lsent, q_start):
             continue
         prev = out[-1] if out else None
         # "31 civilians, five of them women": a part of the previous claim, not a claim
-        if prev is not None and not q.parts and q.best is not None:
-            m_of = r.of_them.match(lsent, q.end)
+        if prev is not None and not parts and best is not None:
+            m_of = r.of_them.match(lsent, q_end)
             if m_of:
-                prev["parts"] = prev["parts"] + ((r.part_of[m_of.group("noun")], q.best),)
+                prev[4] = prev[4] + ((r.part_of[m_of.group("noun")], best),)
                 continue
         noun = ""
-        noun_end = q.end
+        noun_end = q_end
         group = ""
-        parts = q.parts
         if parts:
             group = "civilians"
         else:
-            if r.unit_after.match(lsent, q.end):
+            if r.unit_after.match(lsent, q_end):
                 continue
-            m = r.noun_after.match(sent, q.end)
+            m = r.noun_after.match(sent, q_end)
             if m is None:
-                m = r.inherit_after.match(lsent, q.end)
+                m = r.inherit_after.match(lsent, q_end)
             if m is not None:
                 noun = " ".join(m.group("noun").lower().split())
                 noun_end = m.end()
                 if noun in r.inherit:
-                    group = prev["group"] if prev else "unknown"
+                    group = prev[3] if prev else "unknown"
                 else:
                     group = r.group_of[noun]
-                    if noun in r.part_of and q.best is not None and q.qualifier == "exact":
-                        parts = ((r.part_of[noun], q.best),)
-        before = lsent[max(0, q.start - 40) : q.start]
+                    if best is not None and qualifier == "exact" and noun in r.part_of:
+                        parts = ((r.part_of[noun], best),)
+        before = lsent[q_start - 40 if q_start > 40 else 0 : q_start]
+        stripped = before.rstrip()
         # "including five women": a part of the claim before, or a figure that inherits its outcome
         including = (
             prev is not None
-            and before.rstrip().endswith(r.including_last)
+            and stripped.endswith(r.including_last)
             and r.including_before.search(before) is not None
         )
-        if including and parts and prev["group"] in ("civilians", "unknown") and prev["end"] <= q.start:
-            prev["parts"] = prev["parts"] + parts
+        if including and parts and prev[3] in ("civilians", "unknown") and prev[1] <= q_start:  # type: ignore[index]
+            prev[4] = prev[4] + parts  # type: ignore[index]
             continue
         outcome = ""
-        cue_m = r.cue_after.match(lsent, noun_end)
+        # a cue right after the noun is one the keyword pass found after it
+        cue_m = r.cue_after.match(lsent, noun_end) if last_cue_start >= noun_end else None
         if noun and noun in r.outcome_of:  # "claimed 50 lives", "145 bodies"
             outcome = r.outcome_of[noun]
         elif cue_m:
@@ -488,61 +502,98 @@ def _sentence_claims(
             outcome = r.noun_outcomes[noun]
         if not noun and not parts:
             # A bare number counts people only when it continues a claim or stands next to a cue.
-            if prev is not None and r.elliptic_before.search(before) and not cue_m:
-                outcome, group = prev["outcome"], prev["group"]
+            if (
+                prev is not None
+                and not cue_m
+                and stripped.endswith(r.elliptic_last)
+                and r.elliptic_before.search(before)
+            ):
+                outcome, group = prev[2], prev[3]
             else:
-                right = r.cue_right_before.search(lsent, max(0, q.start - 40), q.start)
+                right = r.cue_right_before.search(lsent, q_start - 40 if q_start > 40 else 0, q_start)
                 if not cue_m and not right:
                     continue
                 if not outcome:
                     outcome = r.outcome_of[" ".join(right.group("cue").lower().split())]  # type: ignore[union-attr]
-                group = prev["group"] if prev is not None and r.and_before.search(before) else "unknown"
+                group = prev[3] if prev is not None and "and" in before and r.and_before.search(before) else "unknown"
         if not outcome and including:
-            outcome = prev["outcome"]
+            outcome = prev[2]  # type: ignore[index]
         if not outcome:
-            outcome = _backward_cue(ctx, cues, q.start)
+            # the nearest cue before it, with no clause break between
+            back = None
+            for cue in cues:
+                if cue[1] <= q_start and q_start - cue[1] <= 150:
+                    back = cue
+            if back is not None and not breaks(back[1], q_start):
+                outcome = back[2]
         if not outcome:
-            outcome = _forward_cue(ctx, cues, noun_end, quantities[qi + 1 :])
+            # else the next cue after it, with no clause break between and no object of its own
+            for cue_start, cue_end, cue_outcome in cues:
+                if cue_start >= noun_end:
+                    if not breaks(noun_end, cue_start) and not any(
+                        0 <= quantities[k][0] - cue_end <= 12 for k in range(qi + 1, len(quantities))
+                    ):
+                        outcome = cue_outcome
+                    break
         if not outcome:
             continue
         if outcome == "captured":
             outcome = "arrested" if group == "militants" else "abducted"
-        out.append(
-            {
-                "q": q, "end": noun_end, "group": group or "unknown", "outcome": outcome, "parts": parts,
-                "parent": prev if including else None,
-            }
-        )
+        out.append([q_start, noun_end, outcome, group or "unknown", parts, len(out) - 1 if including else None, q])
+
     claims: list[Claim] = []
-    for i, c in enumerate(out):
-        q: Quantity = c["q"]
-        seg_end = out[i + 1]["q"].start if i + 1 < len(out) else len(sent)
-        scope, date, precision = _time(r, ctx, sent_dates, c["end"], seg_end, q.start)
-        if not scope and c["parent"] is not None:
-            parent = next((cl for cl in claims if cl.start == c["parent"]["q"].start + s), None)
-            if parent is not None:
-                scope, date, precision = parent.time_scope, parent.date, parent.date_precision
-        place_name = _place(r, ctx, q.start, c["end"])
-        claimant = _claimant(attributions, q.start) or (speakers.last if in_quote else "")
+    place_starts: list[int] | None = None
+    n = len(out)
+    for k, (c_start, c_end, outcome, group, parts, parent, q) in enumerate(out):
+        time = _time(r, sent, lsent, breaks, dates, c_end, out[k + 1][0] if k + 1 < n else len(sent), c_start)
+        if not time[0] and parent is not None:
+            p_claim = claims[parent]
+            time = (p_claim.time_scope, p_claim.date, p_claim.date_precision)
+        # The place: the last "in/at/near <Capitalised>" before the figure in its clause and after
+        # any speech verb, else one within four words after it.
+        if place_starts is None:
+            place_starts = [m.start() for m in r.place_start.finditer(sent)]
+        place_name = ""
+        if place_starts:
+            window_start = c_start - 160 if c_start > 160 else 0
+            kb = bisect_right(b_ends, c_start) - 1
+            if kb >= 0 and b_starts[kb] >= window_start:
+                window_start = b_ends[kb]
+            for a, b in speech:
+                if a >= window_start and b <= c_start:
+                    window_start = b
+            # r.place.finditer(sent, window_start, c_start), tried only where a match can start
+            pos = window_start
+            for a in place_starts[bisect_left(place_starts, window_start) : bisect_left(place_starts, c_start)]:
+                if a >= pos:
+                    m = r.place.match(sent, a, c_start)
+                    if m is not None:
+                        place_name = m.group("place")
+                        pos = m.end()
+            if not place_name and place_starts[-1] > c_end:
+                m = r.place_after.match(sent, c_end)
+                if m and not r.quote_or_comma.search(sent, c_end, m.start("place")):
+                    place_name = m.group("place")
+        claimant = (_claimant(attributions, c_start) or quoted) if attributions else quoted
         claims.append(
             Claim(
                 article_id=article_id,
-                surface=text[s + q.start : s + c["end"]],
-                start=s + q.start,
-                end=s + c["end"],
+                surface=sent[c_start:c_end],
+                start=s + c_start,
+                end=s + c_end,
                 sentence=sent,
-                outcome=c["outcome"],
-                group=c["group"],
-                low=q.low,
-                best=q.best,
-                high=q.high,
-                qualifier=q.qualifier,
-                parts=c["parts"],
+                outcome=outcome,
+                group=group,
+                low=q[2],
+                best=q[3],
+                high=q[4],
+                qualifier=q[5],
+                parts=parts,
                 claimant=claimant,
                 claimant_type=claimant_type(claimant),
-                time_scope=scope,
-                date=date,
-                date_precision=precision,
+                time_scope=time[0],
+                date=time[1],
+                date_precision=time[2],
                 place_name=place_name,
                 scope="site" if place_name else "event",
             )
@@ -551,7 +602,7 @@ def _sentence_claims(
 
 
 def _negated(r: _Rules, lsent: str, start: int) -> bool:
-    words = lsent[max(0, start - 20) : start].split()[-3:]
+    words = lsent[start - 20 if start > 20 else 0 : start].split()[-3:]
     if not words or words[-1] not in r.negator_last:  # no negator ends right before the figure
         return False
     for i in range(len(words)):
@@ -560,82 +611,55 @@ def _negated(r: _Rules, lsent: str, start: int) -> bool:
     return False
 
 
-def _backward_cue(ctx: _Sentence, cues: list[tuple[int, int, str]], start: int) -> str:
-    best = None
-    for cue in cues:
-        if cue[1] <= start and start - cue[1] <= 150:
-            best = cue
-    if best is None or ctx.breaks(best[1], start):
-        return ""
-    return best[2]
-
-
-def _forward_cue(ctx: _Sentence, cues: list[tuple[int, int, str]], end: int, later: list[Quantity]) -> str:
-    for cue_start, cue_end, outcome in cues:
-        if cue_start >= end:
-            if ctx.breaks(end, cue_start):
-                return ""
-            # "30 militants attacked and killed 5 soldiers": the cue has its own object
-            if any(0 <= q.start - cue_end <= 12 for q in later):
-                return ""
-            return outcome
-    return ""
-
-
-def _time(r: _Rules, ctx: _Sentence, dates: list[DateMention], end: int, seg_end: int, start: int) -> tuple[str, str, str]:
+def _time(
+    r: _Rules,
+    sent: str,
+    lsent: str,
+    breaks: Callable[[int, int], bool],
+    dates: list[tuple[int, int, str, str, str]],
+    end: int,
+    seg_end: int,
+    start: int,
+) -> tuple[str, str, str]:
     """The time phrase of a claim: the first after it in its segment, else the last before it."""
-    sent, lsent = ctx.sent, ctx.lsent
-    after = [
-        d
-        for d in dates
-        if end <= d.start < seg_end
-        and not r.speech_just_before.search(lsent, max(0, d.start - 20), d.start)
-        and not ctx.breaks(end, d.start)
-    ]
-    period = None
+    first = None
+    for d in dates:
+        d_start = d[0]
+        if (
+            end <= d_start < seg_end
+            and not r.speech_just_before.search(lsent, max(0, d_start - 20), d_start)
+            and not breaks(end, d_start)
+        ):
+            first = d
+            break
     # every period phrase holds one of its unit words ("past two days"): look for them first
-    if ctx.has_period_unit() and any(lsent.find(unit, end, seg_end) >= 0 for unit in r.period_needles):
+    if r.period_unit.search(lsent, end, seg_end):
         period = r.period.search(lsent, end, seg_end)
-        if period and ctx.breaks(end, period.start()):
-            period = None
-    if period and (not after or period.start() < after[0].start):
-        return sent[period.start() : period.end()], "", ""
-    if after:
-        return after[0].surface, after[0].date, after[0].precision
-    before = [d for d in dates if d.end <= start]
-    if before:
-        d = before[-1]
-        # a date cut off by a clause break or a statement ("On Sunday, X said") is not the claim's
-        if not r.hard_break.search(sent, d.end, start):
-            # A weekday before a statement verb dates the statement ("On Sunday, X condemned...");
-            # a full date with its year frames the whole sentence ("On May 21, 2025, X wrote after a blast...").
-            if r.year_in.search(d.surface) or not r.statement.search(sent, d.end, start):
-                return d.surface, d.date, d.precision
+        if period and not breaks(end, period.start()) and (first is None or period.start() < first[0]):
+            return sent[period.start() : period.end()], "", ""
+    if first is not None:
+        return first[2], first[3], first[4]
+    for d in reversed(dates):
+        if d[1] <= start:
+            # a date cut off by a clause break or a statement ("On Sunday, X said") is not the claim's
+            if not r.hard_break.search(sent, d[1], start):
+                # A weekday before a statement verb dates the statement ("On Sunday, X condemned...");
+                # a full date with its year frames the whole sentence ("On May 21, 2025, X wrote after a blast...").
+                if r.year_in.search(d[2]) or not r.statement.search(sent, d[1], start):
+                    return d[2], d[3], d[4]
+            break
     return "", "", ""
 
 
-def _place(r: _Rules, ctx: _Sentence, start: int, end: int) -> str:
-    """The place phrase the clause ties a figure to: "in Gwadar (alone)" before it or "killed in Quetta" after."""
-    # the clause: after the last breaker and the last speech verb within 160 characters before the figure
-    window_start = ctx.last_break_end(max(0, start - 160), start)
-    for a, b in ctx.speech:
-        if a >= window_start and b <= start:
-            window_start = b
-    found = ""
-    if r.capital.search(ctx.sent, window_start, start):  # a place phrase needs a capital letter
-        for m in r.place.finditer(ctx.sent, window_start, start):
-            found = m.group("place")
-    if found:
-        return found
-    m = r.place_after.match(ctx.sent, end) if r.capital.search(ctx.sent, end) else None
-    if m and not r.quote_or_comma.search(ctx.sent, end, m.start("place")):
-        return m.group("place")
-    return ""
-
-
 def _claimant(attributions: list[tuple[int, str]], start: int) -> str:
-    before = [c for pos, c in attributions if pos <= start and c]
-    if before:
-        return before[-1]
-    after = [c for pos, c in attributions if pos > start and c]
-    return after[0] if after else ""
+    """The nearest attribution before the figure in its sentence, else the first after it."""
+    found = ""
+    for pos, c in attributions:
+        if pos > start:
+            if found:
+                return found
+            if c:
+                return c
+        elif c:
+            found = c
+    return found

@@ -66,10 +66,14 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _month_day(month: int, day: int, year: int | None, published: dt.date | None) -> tuple[str, str]:
+def _month_day(
+    month: int, day: int, year: int | None, published: dt.date | None, known_year: int | None = None
+) -> tuple[str, str]:
     if year is None:
         if published is None:
-            return "", ""
+            # a publication date known only to the year ("2026"): that year, and no guessing across New Year
+            d = _date(known_year, month, day) if known_year else None
+            return (d.isoformat(), "day") if d else ("", "")
         year = published.year
         d = _date(year, month, day)
         if d is not None and d > published + dt.timedelta(days=31):
@@ -87,10 +91,16 @@ def _shift_months(d: dt.date, months: int) -> dt.date:
 _AGO = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
 
-def _relative(key: str, published: dt.date | None, previous: dt.date | None) -> tuple[str, str]:
-    if published is None:
-        return "", ""
+def _relative(
+    key: str, published: dt.date | None, previous: dt.date | None, known_year: int | None = None
+) -> tuple[str, str]:
     rule = _patterns().relative[key]
+    if published is None:
+        # with only the year known, only whole years can be counted ("last year", "earlier this year");
+        # "a day earlier" waits for a publication day, as the weekdays do
+        if known_year and "years" in rule:
+            return f"{known_year + rule['years']}-01-01", rule["precision"]
+        return "", ""
     anchor = previous if rule["anchor"] == "previous" and previous is not None else published
     if "months" in rule:
         return _shift_months(anchor, rule["months"]).isoformat(), rule["precision"]
@@ -151,9 +161,11 @@ def _candidates(text: str, low: str, hits: dict[str, list]) -> list[tuple[int, i
     return out
 
 
-def _resolve(kind: str, data: tuple, published: dt.date | None, previous: dt.date | None) -> tuple[str, str]:
+def _resolve(
+    kind: str, data: tuple, published: dt.date | None, previous: dt.date | None, known_year: int | None = None
+) -> tuple[str, str]:
     if kind == "md":
-        return _month_day(data[0], data[1], data[2], published)
+        return _month_day(data[0], data[1], data[2], published, known_year)
     if kind == "month":
         return dt.date(data[1], data[0], 1).isoformat(), "month"
     if kind == "numeric":
@@ -166,16 +178,16 @@ def _resolve(kind: str, data: tuple, published: dt.date | None, previous: dt.dat
         return (d.isoformat(), "day") if d else ("", "")
     if kind == "year":
         return f"{data[0]}-01-01", "year"
-    if published is None:
+    if kind == "rel":
+        return _relative(data[0], published, previous, known_year)
+    if published is None:  # weekdays and "two days ago" need the day of publication, never just its year
         return "", ""
     if kind == "weekday":
         if data[1] in ("next", "coming"):
             return "", ""
         back = (published.weekday() - data[0]) % 7
         return (published - dt.timedelta(days=back)).isoformat(), "day"
-    if kind == "ago":
-        return (published - dt.timedelta(days=data[0])).isoformat(), "day"
-    return _relative(data[0], published, previous)
+    return (published - dt.timedelta(days=data[0])).isoformat(), "day"  # "ago"
 
 
 def _iso(published: str) -> dt.date | None:
@@ -185,14 +197,27 @@ def _iso(published: str) -> dt.date | None:
         return None
 
 
+_YEAR_ONLY = re.compile(r"(?:19|20)\d\d")
+
+
+def _known_year(published: str) -> int | None:
+    """The year of a publication date known only to the year ("2026"), else None."""
+    return int(published) if len(published) == 4 and _YEAR_ONLY.fullmatch(published) else None
+
+
 def find_dates(text: str, *, published: str = "") -> list[DateMention]:
     """Every date phrase of ``text`` with its resolved date, left to right.
 
     Weekdays are the most recent such day on or before ``published``; "a day earlier"
     counts from the last day-precise date before it (else from ``published``).
+    ``published`` may be known only to the year ("2026", as :func:`~geoincident.articles.parse_text`
+    gives it from a copyright line): then "January 31" is that day of that year, and weekdays,
+    "yesterday" and the like stay unresolved.
 
     >>> [(d.surface, d.date) for d in find_dates("the January 31 attacks; 21/01/2026", published="2026-02-02")]
     [('January 31', '2026-01-31'), ('21/01/2026', '2026-01-21')]
+    >>> [(d.surface, d.date) for d in find_dates("on Saturday, January 31", published="2026")]
+    [('on Saturday', ''), ('January 31', '2026-01-31')]
     """
     sc = scan(text)
     kept = sc.memo.get(("dates", published))
@@ -204,6 +229,7 @@ def find_dates(text: str, *, published: str = "") -> list[DateMention]:
 def _find(sc: Scan, published: str) -> list[DateMention]:
     text = sc.text
     pub = _iso(published)
+    known_year = _known_year(published) if pub is None else None
     found = sorted(_candidates(text, sc.low, sc.hits), key=lambda c: (c[0], -c[1]))
     out: list[DateMention] = []
     previous: dt.date | None = None
@@ -212,7 +238,7 @@ def _find(sc: Scan, published: str) -> list[DateMention]:
         if start < covered:
             continue
         covered = end
-        date, precision = _resolve(kind, data, pub, previous)
+        date, precision = _resolve(kind, data, pub, previous, known_year)
         if precision == "day" and date:
             previous = dt.date.fromisoformat(date)
         out.append(DateMention(start, end, text[start:end], date, precision))
@@ -232,10 +258,13 @@ def resolve_date(phrase: str, *, published: str) -> tuple[str, str]:
 
 
 def parse_published(value: str) -> str:
-    """A publication date in any common form as an ISO date, or "" when it is not one.
+    """A publication date in any common form as an ISO date, or "" when it is not one. A bare
+    year stays a year ("2026": known to the year only, see :func:`find_dates`).
 
     >>> parse_published("2026-02-02T09:30:00Z"), parse_published("February 02, 2026"), parse_published("soon")
     ('2026-02-02', '2026-02-02', '')
+    >>> parse_published("2026")
+    '2026'
     """
     value = value.strip()
     if not value:
@@ -243,6 +272,8 @@ def parse_published(value: str) -> str:
     iso = _iso(value)
     if iso is not None:
         return iso.isoformat()
+    if _known_year(value):
+        return value
     for d in find_dates(value):
         if d.precision == "day" and d.date:
             return d.date

@@ -226,12 +226,13 @@ def event_totals(claims: Iterable[Claim]) -> dict[str, int | None]:
     by: dict[tuple[str, str], list[Claim]] = {}
     for c in claims:
         by.setdefault((c.outcome, c.group), []).append(c)
-    outcomes = list(LAYER_OUTCOMES) + sorted({o for o, _ in by} - set(LAYER_OUTCOMES))
+    claimed = {o for o, _ in by}
+    outcomes = list(LAYER_OUTCOMES) + sorted(claimed - set(LAYER_OUTCOMES))
     out: dict[str, int | None] = {}
     for outcome in outcomes:
         keys = _total_keys(outcome)
-        if not any((outcome, g) in by for g in GROUPS):
-            out.update(dict.fromkeys(name for names in keys for name in names))
+        if outcome not in claimed:
+            out.update(_no_totals(outcome))
             continue
         bounds = [_group_bounds(by[(outcome, g)]) if (outcome, g) in by else _NO_BOUNDS for g in GROUPS]
         for names, values in zip(keys, bounds):
@@ -247,6 +248,12 @@ def event_totals(claims: Iterable[Claim]) -> dict[str, int | None]:
 
 _NO_BOUNDS: tuple[None, None, None] = (None, None, None)
 _UNKNOWN = GROUPS.index("unknown")
+
+
+@functools.cache
+def _no_totals(outcome: str) -> dict[str, None]:
+    """Every key of ``outcome``, each None (copied into the answer, never handed out)."""
+    return dict.fromkeys(name for names in _total_keys(outcome) for name in names)
 
 
 @functools.cache
@@ -279,20 +286,17 @@ def _title(event_type: str, sub_event_type: str, sites: Sequence[Site], area: Pl
     return f"{label}{' in ' + where if where else ''}{f' ({date})' if date else ''}"
 
 
-def _claim_place(claim: Claim, mentions: Sequence[Mention], resolve: Callable[[str], Place | None]) -> Place | None:
-    """The place of a claim's raw ``place_name`` (``None`` when it has none or one already): a
-    mention of that name in the same sentence first, else anywhere in the article, else the
-    gazetteer in the article's context."""
-    if not claim.place_name or claim.place is not None:
-        return None
-    key = claim.place_name.casefold()
-    anywhere = None
-    for m in mentions:
-        if m.place is not None and m.surface.casefold() == key:
+def _claim_place(claim: Claim, by_name: dict[str, list[Mention]], resolve: Callable[[str], Place | None]) -> Place | None:
+    """The place of a claim's raw ``place_name``: a resolved mention of that name (``by_name``,
+    case-folded) in the same sentence first, else anywhere in the article, else the gazetteer in
+    the article's context."""
+    named = by_name.get(claim.place_name.casefold())
+    if named:
+        for m in named:
             if m.sentence == claim.sentence:
                 return m.place
-            anywhere = anywhere or m.place
-    return anywhere if anywhere is not None else resolve(claim.place_name)
+        return named[0].place
+    return resolve(claim.place_name)
 
 
 def build_events(
@@ -325,22 +329,27 @@ def build_events(
     text = article.text
     starts = [s for s, _ in sentences]
     n_segments = len(segments)
+    n_events = 1 + max(segments, default=0)
+    resolve = resolve or (lambda name: None)
 
     def event_of(pos: int) -> int:
         i = bisect_right(starts, pos) - 1
         return segments[i] if 0 <= i < n_segments else 0
 
-    n_events = 1 + max(segments, default=0)
-    resolve = resolve or (lambda name: None)
-
     new_mentions = []
     for m in mentions:
-        tie = mention_event_index(m.role, event_of(m.start))
+        i = bisect_right(starts, m.start) - 1
+        tie = mention_event_index(m.role, segments[i] if 0 <= i < n_segments else 0)
         new_mentions.append(m if tie == m.event_index else replace(m, event_index=tie))
+    by_name: dict[str, list[Mention]] = {}
+    if any(c.place_name and c.place is None for c in claims):
+        for m in new_mentions:
+            if m.place is not None:
+                by_name.setdefault(m.surface.casefold(), []).append(m)
     new_claims = []
     for c in claims:
         k = event_of(c.start)
-        place = _claim_place(c, new_mentions, resolve)
+        place = _claim_place(c, by_name, resolve) if c.place_name and c.place is None else None
         if place is not None:
             c = replace(c, place=place, scope="site" if place.precision == "town" else "area", event_index=k)
         elif c.event_index != k:
@@ -350,7 +359,7 @@ def build_events(
 
     events = []
     for k in range(n_events):
-        spans = [span for span, e in zip(sentences, segments) if e == k] if segments else None
+        spans = _runs(sentences, segments, k) if n_events > 1 else None  # None: the whole text
         kind = "main" if k == 0 else "past"
         site_role = "incident_site" if k == 0 else "past_incident"
         sites: list[Site] = []
@@ -411,6 +420,25 @@ def build_events(
             )
         )
     return tuple(events), tuple(new_mentions), tuple(new_claims)
+
+
+def _runs(sentences: Sequence[tuple[int, int]], segments: Sequence[int], k: int) -> list[tuple[int, int]]:
+    """The spans of event ``k``'s sentences, consecutive sentences merged into one span.
+
+    >>> _runs([(0, 5), (6, 9), (10, 20), (21, 30)], [0, 0, 1, 0], 0)
+    [(0, 9), (21, 30)]
+    """
+    out: list[tuple[int, int]] = []
+    previous = -2
+    for i, ((s0, s1), e) in enumerate(zip(sentences, segments)):
+        if e != k:
+            continue
+        if i == previous + 1 and out:
+            out[-1] = (out[-1][0], s1)
+        else:
+            out.append((s0, s1))
+        previous = i
+    return out
 
 
 def _past_date(dates: Sequence[Any], sentences: Sequence[tuple[int, int]], segments: Sequence[int], k: int) -> tuple[str, str]:

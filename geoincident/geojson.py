@@ -1,13 +1,15 @@
 """RFC 7946 GeoJSON and GeoJSON text sequences, written with orjson.
 
-What every file written here guarantees (RFC 7946):
+What the layers of :mod:`geoincident.layers`, written here, guarantee (RFC 7946):
 
-* positions are ``[lon, lat]`` in WGS 84, rounded to 6 decimals (about 0.1 m);
+* positions are ``[lon, lat]`` in WGS 84, rounded to 6 decimals (about 0.1 m): points
+  through :func:`geoincident.records.geojson_position`, other geometries through
+  :func:`rfc7946_geometry`;
 * there is no ``crs`` member;
 * polygons follow the right-hand rule: exterior rings counter-clockwise, holes clockwise;
-* the same features give byte-identical output: keys keep the order the features
-  were built in (:mod:`geoincident.layers` builds them in one fixed order), and
-  nothing depends on time, locale or hash seeds.
+* the same features give byte-identical output: orjson keeps the keys in the order
+  the features were built in (one fixed order), and nothing depends on time, locale
+  or hash seeds.
 
 GeoJSON text sequences come in two flavours, picked by the file's extension:
 ``.geojsonl`` (one feature per line, "newline-delimited GeoJSON") and

@@ -52,6 +52,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from geoincident.lexicon.scan import lower_same_length
 from geoincident.records import Candidate, Mention, Place
 
 __all__ = ["find_mentions", "resolve_in_context", "mention_event_index", "about_violence", "RoleLexicon", "role_lexicon"]
@@ -83,7 +84,6 @@ class RoleLexicon:
     left_role: dict[str, str]  # cue phrase (single-spaced, lower) -> role, "weak" or "" (neutral)
     right_cues: dict[str, re.Pattern[str]]  # role -> cue right after a mention, filler adverbs skipped
     right_first_words: frozenset[str]  # the words a right cue can start with (fillers included)
-    violence_re: re.Pattern[str]
     speech_re: re.Pattern[str]
     modifier_heads: frozenset[str]
     not_name_words: frozenset[str]
@@ -91,8 +91,8 @@ class RoleLexicon:
     area_nouns: frozenset[str]
     scope_locatives: frozenset[str]  # "in" of "In Gwadar, ..." (a locative that opens its clause)
     clause_openers: frozenset[str]  # "that" of "He said that in Gwadar, ..."
-    #: ahocorasick.Automaton: a boundary character + a case form of a left cue or sub-site phrase
-    #: -> (length, left role or None, sub-site?)
+    #: ahocorasick.Automaton: a boundary character + a lower-case left cue or sub-site phrase
+    #: -> (length, left role or None, sub-site?, the phrase)
     phrases: Any
     violence: Any  # ahocorasick.Automaton: a boundary character + a case form of a violence word -> length
 
@@ -102,40 +102,14 @@ def _alternation(phrases: Collection[str]) -> str:
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
 
 
-def _trie_pattern(phrases: Collection[str]) -> str:
-    """A regex matching any of ``phrases`` (longest first), written as a prefix trie so that the
-    engine tries one branch per character instead of every phrase: ~10x faster than a plain
-    alternation of 200 phrases.
-
-    >>> re.fullmatch(_trie_pattern(["in", "in front of", "at"]), "in front of") is not None
-    True
-    """
-    trie: dict = {}
-    for p in phrases:
-        node = trie
-        for ch in p:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(trie)
-
-
 #: characters a phrase may follow (it must start a word); kept few, since each one multiplies the
-#: automaton, and a larger automaton is a slower one
+#: automaton, and a larger automaton is a slower one (cache misses)
 _LEAD = " \n“("
 
 
 def _case_forms(phrase: str) -> set[str]:
-    """The spellings of a phrase the automaton knows: as written, lower case, Capitalised, Title
-    Case and UPPER CASE ("in", "In", "IN"; "Frontier Corps headquarters", "frontier corps
-    headquarters", "Frontier corps headquarters", "Frontier Corps Headquarters", ...).
+    """The spellings of a word the violence automaton knows (it runs over sentences as they are):
+    as written, lower case, Capitalised, Title Case and UPPER CASE.
 
     >>> sorted(_case_forms("Red Zone"))
     ['RED ZONE', 'Red Zone', 'Red zone', 'red zone']
@@ -146,26 +120,23 @@ def _case_forms(phrase: str) -> set[str]:
 
 
 def _phrase_automaton(left_role: dict[str, str], subsites: Collection[str]) -> Any:
-    """One Aho-Corasick automaton for the cue and sub-site phrases, run over the text as it is
-    (no lower-cased copy: each phrase is entered in its usual case forms). Each form is entered
-    after each boundary character, so that the pass reports whole-word starts only (no "in"
-    inside "killing") and the rules loop over a few dozen hits."""
+    """One Aho-Corasick automaton for the lower-cased cue and sub-site phrases, each entered
+    after each boundary character, so that a pass over the lower-cased text reports whole-word
+    starts only (no "in" inside "killing") and the rules loop over a few dozen hits. (A small
+    automaton over a lower-cased copy is as fast as a big one of every case form over the text,
+    and truly case-insensitive.)"""
     import ahocorasick
 
-    table: dict[str, list] = {}  # lower-case phrase -> [left role or None, sub-site?, spellings as written]
+    table: dict[str, list] = {}  # lower-case phrase -> [left role or None, sub-site?]
     for phrase, role in left_role.items():
-        table.setdefault(phrase, [None, False, {phrase}])[0] = role
+        table.setdefault(phrase, [None, False])[0] = role
     for p in subsites:
-        written = " ".join(p.split())
-        entry = table.setdefault(written.lower(), [None, False, set()])
-        entry[1] = True
-        entry[2].add(written)
+        table.setdefault(" ".join(p.lower().split()), [None, False])[1] = True
     auto = ahocorasick.Automaton()
-    for phrase, (role, is_subsite, spellings) in table.items():
-        value = (len(phrase), role, is_subsite)
-        for form in {f for written in spellings for f in _case_forms(written)}:
-            for lead in _LEAD:
-                auto.add_word(lead + form, value)
+    for phrase, (role, is_subsite) in table.items():
+        value = (len(phrase), role, is_subsite, phrase)
+        for lead in _LEAD:
+            auto.add_word(lead + phrase, value)
     auto.make_automaton()
     return auto
 
@@ -210,8 +181,8 @@ def about_violence(text: str, start: int = 0, end: int | None = None) -> bool:
 
 
 class _TextCues:
-    """The cue phrases and sub-site phrases of one text, from one automaton pass; the rules then
-    ask for the cue nearest to a place by bisection.
+    """The cue phrases and sub-site phrases of one text, from one automaton pass over its
+    lower-cased copy; the rules then ask for the cue nearest to a place by bisection.
 
     >>> tc = _TextCues(role_lexicon(), "At least 3 were killed in Quetta, he told reporters in Kabul.")
     >>> tc.nearest(role_lexicon(), 0, 26)  # before "Quetta": the longest cue ending there
@@ -222,27 +193,30 @@ class _TextCues:
     ('', '', False)
     """
 
-    __slots__ = ("text", "cues", "cue_ends", "subsites")
+    __slots__ = ("low", "cues", "cue_ends", "subsites")
 
     def __init__(self, lex: RoleLexicon, text: str) -> None:
-        cues: list[tuple[int, int, str]] = []
+        text = lower_same_length(text)  # offsets kept
+        cues: list[tuple[int, int, str, str]] = []
         subs: list[tuple[int, int]] = []
         n_text = len(text)
         # a phrase at the very start has no boundary character before it: scan its first words apart
-        head = [(last - 1, value) for last, value in lex.phrases.iter(" " + text[:40]) if last - value[0] == 0]
-        for last, (n, role, is_subsite) in head + list(lex.phrases.iter(text)):
+        head = [(last - 1, value) for last, value in lex.phrases.iter(" " + text[:64]) if last - value[0] == 0]
+        for last, (n, role, is_subsite, phrase) in head + list(lex.phrases.iter(text)):
             end = last + 1  # the phrase is text[end - n : end]
             if end < n_text:
                 after = text[end]
                 if after.isalnum() or after == "_" or after == "-":
                     continue
             if role is not None:
-                cues.append((end - n, end, role))
+                cues.append((end - n, end, role, phrase))
             if is_subsite:
                 subs.append((end - n, end))
-        self.text = text
-        self.cues = cues  # by end; among hits with one end, in the automaton's order
-        self.cue_ends = [e for _, e, _ in cues]
+        if head:
+            cues.sort(key=lambda hit: hit[1])
+        self.low = text
+        self.cues = cues  # by end (stable: among hits with one end, in the automaton's order)
+        self.cue_ends = [hit[1] for hit in cues]
         subs.sort(key=lambda se: (se[0], -se[1]))
         self.subsites: list[tuple[int, int]] = []
         for start, end in subs:  # leftmost-longest
@@ -274,7 +248,7 @@ class _TextCues:
                 limit = best[0]
                 i = bisect_right(ends, limit) - 1
                 continue
-            return best[2], " ".join(self.text[best[0] : e].lower().split()), not self.text[e:limit].strip()
+            return best[2], best[3], not self.low[e:limit].strip()
         return "", "", False
 
 
@@ -311,9 +285,6 @@ def role_lexicon() -> RoleLexicon:
         left_role=left_role,
         right_cues=right,
         right_first_words=frozenset(first_words),
-        violence_re=re.compile(
-            r"\b(?:" + _trie_pattern([w.lower() for w in data["violence_words"]]) + r")\b", re.IGNORECASE
-        ),
         speech_re=re.compile(r"(?:\s+(?:" + _alternation(data["speech_verbs"]) + r")\b|['’]s\s+remarks\b)"),
         modifier_heads=frozenset(data["modifier_heads"]),
         not_name_words=frozenset(data["not_name_words"]),
@@ -409,7 +380,7 @@ def _article_context(items: Sequence[_Item]) -> tuple[str, Place | None]:
     votes: Counter[str] = Counter()
     for surface, it in firsts.items():
         top = it.candidates[0].place
-        if top.feature_type in _BROAD or top.feature_type == "district":
+        if top.feature_type in _BROAD or top.feature_type == "district" or len(it.candidates) == 1:
             vote = top.country
         else:
             countries = {c.place.country for c in it.candidates if c.place.country}
@@ -424,7 +395,8 @@ def _article_context(items: Sequence[_Item]) -> tuple[str, Place | None]:
         top = it.candidates[0].place
         if top.country != country or top.feature_type not in _TOWNISH:
             continue
-        if all(_km(c.place, top) <= NEAR_SAME_KM for c in it.candidates[1:] if c.place.country == country):
+        same = [c.place for c in it.candidates[1:] if c.place.country == country]
+        if not same or all(_km(p, top) <= NEAR_SAME_KM for p in same):
             towns.append(top)
     if not towns:
         return country, None

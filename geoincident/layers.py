@@ -760,46 +760,36 @@ def _transpose(table: _Table) -> list[list[Any]]:
 def _shapely_geometries(table: _Table, *, promote: bool = False) -> Any:
     """The table's geometries as a numpy array of shapely geometries (None where there is none).
 
-    Points and multipoints are built in two vectorised calls. With ``promote``,
-    single points become one-point MultiPoints and Polygons MultiPolygons, so a
-    layer has one geometry type (GeoPackage, FlatGeobuf).
+    Points and multipoints are built by two vectorised calls from one array of
+    positions. With ``promote``, single points become one-point MultiPoints and
+    Polygons MultiPolygons, so that a layer has one geometry type (GeoPackage,
+    FlatGeobuf).
     """
-    import numpy as np
-
-    out = np.full(len(table.geometries), None, dtype=object)
-    with _gc_paused():
-        _fill_geometries(out, table, promote=promote)
-    return out
-
-
-def _fill_geometries(out: Any, table: _Table, *, promote: bool) -> None:
     import numpy as np
     import shapely
     from shapely.geometry import shape
 
-    single_rows, single_xy = [], []
-    multi_rows, multi_xy, multi_parts = [], [], []
-    for i, geometry in enumerate(table.geometries):
-        if geometry is None:
-            continue
-        if isinstance(geometry, dict):
-            geom = shape(geometry)
-            if promote and geom.geom_type == "Polygon":
-                geom = shapely.MultiPolygon([geom])
-            out[i] = geom
-        elif len(geometry) == 1 and not promote:
-            single_rows.append(i)
-            single_xy.append(geometry[0])
-        else:
-            multi_parts.extend([len(multi_rows)] * len(geometry))
-            multi_rows.append(i)
-            multi_xy.extend(geometry)
-    if single_rows:
-        out[single_rows] = shapely.points(np.asarray(single_xy, dtype=float).reshape(-1, 2))
-    if multi_rows:
-        out[multi_rows] = shapely.multipoints(
-            np.asarray(multi_xy, dtype=float).reshape(-1, 2), indices=np.asarray(multi_parts)
-        )
+    geometries = table.geometries
+    out = np.full(len(geometries), None, dtype=object)
+    with _gc_paused():
+        for i in [i for i, g in enumerate(geometries) if type(g) is dict]:
+            geom = shape(geometries[i])
+            out[i] = shapely.MultiPolygon([geom]) if promote and geom.geom_type == "Polygon" else geom
+        counts = np.array([len(g) if type(g) is list else 0 for g in geometries], dtype=np.intp)
+        positions = [p for g in geometries if type(g) is list for p in g]
+        if not positions:
+            return out
+        xy = np.array(positions, dtype=float).reshape(-1, 2)
+        row_of = np.repeat(np.arange(len(geometries)), counts)  # the row of each position
+        single = counts == 1 if not promote else np.zeros(len(geometries), dtype=bool)
+        multi = counts > (0 if promote else 1)
+        if single.any():
+            out[single] = shapely.points(xy[single[row_of]])
+        if multi.any():
+            take = multi[row_of]
+            part = (np.cumsum(multi) - 1)[row_of[take]]  # 0..k-1 over the multi rows
+            out[multi] = shapely.multipoints(xy[take], indices=part)
+    return out
 
 
 def _geodataframe(table: _Table) -> geopandas.GeoDataFrame:
@@ -837,12 +827,9 @@ def _arrow_columns(table: _Table) -> list[pyarrow.Array]:
     import pyarrow as pa
 
     types = {STRING: pa.string(), INTEGER: pa.int64(), REAL: pa.float64()}
-    columns, n = _transpose(table), len(table.rows)
-    with _gc_paused():  # an all-null column (figures nobody gave) is made without looking at each value
-        return [
-            pa.nulls(n, types[kind]) if v.count(None) == n else pa.array(v, type=types[kind])
-            for (_name, kind), v in zip(SCHEMAS[table.layer], columns)
-        ]
+    columns = _transpose(table)
+    with _gc_paused():
+        return [pa.array(v, type=types[kind]) for (_name, kind), v in zip(SCHEMAS[table.layer], columns)]
 
 
 def _arrow_table(table: _Table) -> pyarrow.Table:
@@ -1039,7 +1026,7 @@ def _write_one(collection: IncidentCollection, part: Path, out: _Output, *, spat
         return
     import pyogrio
 
-    with _gdal_errors(out.path), _reproducible_gdal_dates():
+    with _gdal_errors(out.path), _reproducible_gdal_dates(), _gc_paused():
         for layer in out.layers:
             table = collection._table(layer)
             # FlatGeobuf's packed R-tree cannot hold a row without geometry (an unlocated

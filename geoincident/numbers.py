@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from geoincident.lexicon import KeywordIndex, alternation, load
 from geoincident.lexicon.scan import lower_same_length, number_trigger_words
 
-__all__ = ["Quantity", "find_quantities", "quantities_at", "parse_number", "trigger_words"]
+__all__ = ["Quantity", "find_quantities", "quantities_at", "quantity_tuples", "parse_number", "trigger_words"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,27 +153,25 @@ _BOUNDS = {
 }
 
 
-def _quantity(m: re.Match[str], sentence: str, qual: re.Match[str] | None) -> Quantity | None:
+def _quantity(m: re.Match[str], qual: re.Match[str] | None) -> _Tuple | None:
     lex = _lex()
     qualifier = lex.qualifiers[" ".join(qual.group("qual").split())] if qual else "exact"
     start = qual.start("qual") if qual else m.start()
     end = m.end()
-    surface = sentence[start:end]
     if m.group("vague"):
         key = " ".join(m.group("vague").lower().split())
         low = lex.vague[key].get("low")
-        return Quantity(start, end, surface, low, None, lex.vague[key].get("high"), "vague")
+        return (start, end, low, None, lex.vague[key].get("high"), "vague", ())
     if m.group("between") or m.group("range"):
         a = parse_number(m.group("b1") or m.group("r1") or m.group("r3"))
         b = parse_number(m.group("b2") or m.group("r2") or m.group("r4"))
         if a is None or b is None or a >= b:
             return None
-        return Quantity(start, end, surface, a, None, b, "range")
+        return (start, end, a, None, b, "range", ())
     n = parse_number(m.group("fixed") or m.group("num"))
     if n is None:
         return None
-    low, best, high = _BOUNDS[qualifier](n)
-    return Quantity(start, end, surface, low, best, high, qualifier)
+    return (start, end, *_BOUNDS[qualifier](n), qualifier, ())
 
 
 def find_quantities(sentence: str) -> list[Quantity]:
@@ -194,31 +192,56 @@ def find_quantities(sentence: str) -> list[Quantity]:
 def quantities_at(sentence: str, low: str, word_starts: list[int]) -> list[Quantity]:
     """:func:`find_quantities` when the caller already has ``sentence.lower()`` and the starts of
     its number words (from one :class:`~geoincident.lexicon.KeywordIndex` pass over a whole text)."""
+    return [
+        Quantity(start, end, sentence[start:end], lo, best, hi, qualifier, parts)
+        for start, end, lo, best, hi, qualifier, parts in quantity_tuples(low, word_starts)
+    ]
+
+
+#: a number phrase as :func:`quantity_tuples` gives it: (start, end, low, best, high, qualifier, parts)
+_Tuple = tuple[int, int, "int | None", "int | None", "int | None", str, tuple[tuple[str, int], ...]]
+
+
+def quantity_tuples(low: str, word_starts: list[int]) -> list[_Tuple]:
+    """:func:`quantities_at` as plain tuples ``(start, end, low, best, high, qualifier, parts)``
+    (the fields of :class:`Quantity` but the surface), for callers that read many sentences.
+
+    >>> quantity_tuples("at least 145 killed", [])
+    [(0, 12, 145, 145, None, 'at_least', ())]
+    """
     lex = _lex()
-    starts = sorted({*word_starts, *(m.start() for m in lex.digit.finditer(low))})
-    found: list[Quantity] = []
+    if word_starts:
+        starts = sorted({*word_starts, *[m.start() for m in lex.digit.finditer(low)]})
+    else:
+        starts = [m.start() for m in lex.digit.finditer(low)]
+    found: list[_Tuple] = []
     covered = -1
+    plain_match = lex.plain.match
+    qual_last = lex.qual_last
     for p in starts:
         if p < covered:
             continue
-        plain = lex.plain.match(low, p)
+        plain = plain_match(low, p)
         if plain is not None:  # the common case, digits and a word: what the full pattern would read as "num"
-            qual = _qualifier_before(low, p)
-            qualifier = lex.qualifiers[" ".join(qual.group("qual").split())] if qual else "exact"
-            start = qual.start("qual") if qual else p
             covered = plain.end()
-            found.append(
-                Quantity(start, covered, sentence[start:covered], *_BOUNDS[qualifier](int(plain.group())), qualifier)
-            )
+            # a qualifier ends right before p, after a space ("at least 145"); most numbers have none
+            words = low[p - 25 if p > 25 else 0 : p].split() if p and low[p - 1].isspace() else None
+            qual = _qualifier_before(low, p) if words and words[-1] in qual_last else None
+            if qual is None:
+                n = int(plain.group())
+                found.append((p, covered, n, n, n, "exact", ()))
+            else:
+                qualifier = lex.qualifiers[" ".join(qual.group("qual").split())]
+                found.append((qual.start("qual"), covered, *_BOUNDS[qualifier](int(plain.group())), qualifier, ()))
             continue
         m = lex.core.match(low, p)
         if m is None:
             continue
-        q = _quantity(m, sentence, _qualifier_before(low, p))
+        q = _quantity(m, _qualifier_before(low, p))
         covered = m.end()
         if q is not None:
             found.append(q)
-    return _merge_parts(sentence, low, found) if len(found) > 1 else found
+    return _merge_parts(low, found) if len(found) > 1 else found
 
 
 def _qualifier_before(low: str, p: int) -> re.Match[str] | None:
@@ -232,30 +255,31 @@ def _qualifier_before(low: str, p: int) -> re.Match[str] | None:
     return None
 
 
-def _merge_parts(sentence: str, low: str, found: list[Quantity]) -> list[Quantity]:
+def _merge_parts(low: str, found: list[_Tuple]) -> list[_Tuple]:
     """Join "five women and three children" into one quantity with parts."""
     lex = _lex()
-    out: list[Quantity] = []
+    out: list[_Tuple] = []
     i = 0
-    while i < len(found):
+    n = len(found)
+    while i < n:
         q = found[i]
-        m = lex.part_after.match(low, q.end)
-        if q.qualifier != "exact" or m is None:
+        m = lex.part_after.match(low, q[1]) if q[5] == "exact" else None
+        if m is None:
             out.append(q)
             i += 1
             continue
-        parts = [(lex.parts[m.group("noun")], q.best or 0)]
+        parts = [(lex.parts[m.group("noun")], q[3] or 0)]
         end = m.end()
         j = i + 1
-        while j < len(found):
+        while j < n:
             nxt = found[j]
             join = lex.join.match(low, end)
-            if join is None or join.end() != nxt.start or nxt.qualifier != "exact":
+            if join is None or join.end() != nxt[0] or nxt[5] != "exact":
                 break
-            m2 = lex.part_after.match(low, nxt.end)
+            m2 = lex.part_after.match(low, nxt[1])
             if m2 is None:
                 break
-            parts.append((lex.parts[m2.group("noun")], nxt.best or 0))
+            parts.append((lex.parts[m2.group("noun")], nxt[3] or 0))
             end = m2.end()
             j += 1
         if j == i + 1:
@@ -263,6 +287,6 @@ def _merge_parts(sentence: str, low: str, found: list[Quantity]) -> list[Quantit
             i += 1
             continue
         total = sum(v for _, v in parts)
-        out.append(Quantity(q.start, end, sentence[q.start:end], total, total, total, "exact", tuple(parts)))
+        out.append((q[0], end, total, total, total, "exact", tuple(parts)))
         i = j
     return out

@@ -129,7 +129,7 @@ class Article:
     id: str
     text: str  # body text with boilerplate removed; headline first when there is one
     title: str = ""
-    published: str = ""  # ISO 8601 date ("2026-02-02") or "" when unknown
+    published: str = ""  # ISO 8601 date ("2026-02-02"), just the year ("2026") when only that is known, or ""
     source: str = ""  # outlet ("Dawn", "Gulf News") or ""
     url: str = ""
     dateline: str = ""  # e.g. "ISLAMABAD" or "Islamabad, Feb 2"

@@ -132,6 +132,46 @@ def test_parse_text_rules(text, field, expected):
     assert getattr(parse_text(text), field) == expected
 
 
+# The publication date a text gives of itself (docs/extraction.md, section 1): a dated dateline in the
+# year known, else the year alone ("2026", year precision). The year known is the copyright line's,
+# else the latest full date of the lead (headline and first paragraph) not right after "since".
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Headline\nDubai: Militants attacked on Saturday.\n© Al Nisr Publishing LLC 2026. All rights reserved.",
+                     "2026", id="copyright-year-gives-the-year"),
+        pytest.param("Body.\n© 2019–2026 Example Media", "2026", id="copyright-range-gives-its-last-year"),
+        pytest.param("Islamabad, Feb 2: Body.\n© Daily Example 2026", "2026-02-02", id="dateline-day-in-copyright-year"),
+        pytest.param("QUETTA, Jan 31, 2026: Militants attacked.\n© X 2025", "2026-01-31", id="dateline-with-its-own-year-wins"),
+        pytest.param("Blast on January 31, 2026 kills 5\nQUETTA: A blast killed five.", "2026",
+                     id="full-date-in-headline-gives-the-year"),
+        pytest.param("Islamabad, Feb 2: Militants attacked on Saturday, January 31, 2026, officials said.",
+                     "2026-02-02", id="dateline-day-in-year-of-lead-full-date"),
+        pytest.param("QUETTA: Two killed on Saturday.\nOn Feb. 9, 2024, a blast killed 26 people.\n© X 2026",
+                     "2026", id="copyright-year-wins-over-recalled-date"),
+        pytest.param("QUETTA: Two killed on Saturday.\nOn Feb. 9, 2024, a blast killed 26 people.", "",
+                     id="no-year-from-recalled-date-further-down"),
+        pytest.param("QUETTA: The deadliest attack since May 21, 2025, officials said.", "",
+                     id="no-year-from-date-after-since"),
+        pytest.param("Islamabad, Feb 2: The 2026 budget was debated.", "", id="no-year-from-a-bare-year"),
+        pytest.param("QUETTA: Two killed on Saturday.", "", id="no-year-no-date"),
+    ],
+)
+def test_published_from_the_text(text, expected):
+    assert parse_text(text).published == expected
+
+
+def test_year_only_publication_dates_month_days_not_weekdays():
+    a = parse_text("Headline\nDubai: Attacks on Saturday, January 31, killed 31 civilians.\n© Example 2026")
+    from geoincident.claims import find_claims
+    from geoincident.dates import find_dates
+
+    assert [(d.surface, d.date) for d in find_dates(a.text, published=a.published)] == [
+        ("on Saturday", ""), ("January 31", "2026-01-31")]  # fmt: skip
+    (claim,) = find_claims(a.text, published=a.published)
+    assert (claim.best, claim.date, claim.date_precision) == (31, "2026-01-31", "day")
+
+
 def test_metadata_wins_over_text():
     a = parse_text("Headline\nFebruary 02, 2026Clash Report\nBody.", published="2026-03-01", source="Given", title="T", id="x")
     assert (a.published, a.source, a.title, a.id) == ("2026-03-01", "Given", "T", "x")
@@ -159,4 +199,6 @@ def test_seeds_metadata_and_boilerplate(seeds):
     assert (seeds["003"].published, seeds["003"].source) == ("2026-02-02", "Clash Report")
     assert "Gaza" not in seeds["003"].text and "Related News" not in seeds["003"].text and "Sources:" not in seeds["003"].text
     assert (seeds["004"].source, seeds["004"].dateline) == ("Daijiworld Media Network", "Islamabad, Feb 2")
+    # publication dates the texts give of themselves: 001 only has its copyright year; 000, 002, 004 no year
+    assert [seeds[k].published for k in ("000", "001", "002", "004")] == ["", "2026", "", ""]
     assert seeds["003"].title == "Pakistan Says it Killed 145 BLA Militants, Accusing India of Support"
