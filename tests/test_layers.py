@@ -510,6 +510,13 @@ def test_geopackage_holds_every_layer_with_types_and_crs(tmp_path):
     assert incidents_gdf["geometry"].isna().sum() == 1  # the unlocated incident
 
 
+def test_one_site_incidents_are_one_point_multipoints_in_a_geopackage(tmp_path):
+    path = write_layers(incidents()[1:2], tmp_path / "one.gpkg", layers="incidents")[0]
+    (geometry,) = read(path, layer="incidents").geometry
+    assert geometry.geom_type == "MultiPoint"
+    assert [(p.x, p.y) for p in geometry.geoms] == [(63.04849, 26.00122)]
+
+
 def test_geopackage_is_read_by_geopandas(tmp_path):
     import geopandas
 
