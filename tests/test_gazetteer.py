@@ -12,7 +12,17 @@ from pathlib import Path
 import pytest
 
 from geoincident.errors import GazetteerError, UsageError
-from geoincident.gazetteer import Gazetteer, Resolution, Spot, check_files
+from geoincident.gazetteer import (
+    FUZZY_LIST,
+    Gazetteer,
+    Resolution,
+    Spot,
+    WorldLayer,
+    build_world_cache,
+    check_files,
+)
+from geoincident.names import key, simple
+from geoincident.records import Place
 
 HERE = Path(__file__).parent
 FIX = HERE / "fixtures" / "gazetteer_small"
@@ -146,6 +156,118 @@ def _curated_only() -> Gazetteer:
     if not _CURATED:
         _CURATED.append(Gazetteer(worldwide=False))
     return _CURATED[0]
+
+
+def test_worldwide_fold_is_no_press_variant() -> None:
+    # "Koeta", a spelling of Kuta (Bali), shares Quetta's key: a normalised match, not a variant of Quetta
+    cands = Gazetteer.default().lookup("Quetta")
+    assert [c.place.country for c in cands[:3]] == ["PK", "PK", "PK"]
+    foreign = [c for c in cands if c.place.country != "PK"]
+    assert foreign and all(c.match == "normalised" and c.score < 0.9 for c in foreign)
+    assert all(c.score < cands[2].score for c in foreign)
+
+
+def _names_to_check(gaz: Gazetteer) -> list[str]:
+    world = gaz.world
+    assert world is not None
+    names = sorted(gaz._surfaces)[::3] + [world.name(row) for row in range(0, world.n_rows, 997)]
+    extra = ["Gwâdar", "Nooshki", "Dera  Bugti", "Xyzzyville", "", "Santa Maria", "Mexico City",
+             "Quetta city"]
+    return [*names, *(n.upper() for n in names[::7]), *extra]
+
+
+@pytest.mark.parametrize("limit", [1, 5, 10])
+def test_pre_ranked_path_answers_as_the_general_ranking(limit: int) -> None:
+    gaz = Gazetteer.default()
+    answered = 0
+    for name in _names_to_check(gaz):
+        fast = gaz._lookup_plain(name, limit)
+        if fast is None:  # fuzzy, or a type word: the general path answers
+            continue
+        answered += 1
+        assert list(fast) == gaz._lookup(name, country=None, near=None, limit=limit, cutoff=FUZZY_LIST), name
+    assert answered > 0.9 * len(_names_to_check(gaz))
+
+
+def test_remembered_answers_are_fresh_lists() -> None:
+    gaz = Gazetteer.default()
+    for name in ("Quetta", "Springfield", "Dalbandin", "Kute", "Quettah"):
+        first = gaz.lookup(name)
+        assert first, name
+        first.clear()
+        assert gaz.lookup(name) == gaz.lookup(name) != [], name
+
+
+# ------------------------------------------------------------------------------------------ worldwide layer
+
+# Six real cities500 rows (GeoNames, CC BY 4.0) with their alternate names: Quetta, and places that share a
+# romanisation key with Quetta or Kabul through their spellings (Kuta "Koeta", Cabool "Kabul").
+CITIES = FIX / "cities500_small.json"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> WorldLayer:
+    import numpy as np
+
+    d = tmp_path_factory.mktemp("world")
+    build_world_cache(CITIES, npz=d / "w.npz", pkl=d / "w.spot.pkl")
+    return WorldLayer(np.load(d / "w.npz"), automaton_path=d / "w.spot.pkl", source="test")
+
+
+def _kinds(world: WorldLayer, query: str, hidden: frozenset[int] = frozenset()) -> list[tuple[str, str]]:
+    ki, a, b, hs = world.surface(simple(query))
+    if ki < 0:
+        a, b = world.key_range(world.key_index(key(query)))
+    found = world.matches(a, b, hs, set(hidden))
+    kinds = ("exact", "variant", "normalised")
+    return [(world.name(row), kind) for kind, rows in zip(kinds, found, strict=True) for row in rows]
+
+
+def test_world_match_kinds(world: WorldLayer) -> None:
+    assert _kinds(world, "Quetta") == [("Quetta", "exact"), ("Kuta", "normalised"), ("Kute", "normalised")]
+    assert _kinds(world, "Koeta") == [("Kuta", "variant"), ("Kute", "variant"), ("Quetta", "normalised")]
+    assert _kinds(world, "KUTA") == [("Kuta", "exact"), ("Kute", "variant")]
+    assert _kinds(world, "Kveta") == [("Quetta", "variant")]  # found by spelling; "Kvetah" only by key:
+    assert _kinds(world, "Kvetah") == [] and key("Kvetah") != key("Kveta")
+
+
+def test_world_rows_are_ranked_by_population(world: WorldLayer) -> None:
+    # Kābūl (Israel, 14,095 people) and Cabool (USA, 2,130) both list "Kabul" among their names
+    assert _kinds(world, "Kabul") == [("Kabul", "exact"), ("Kābūl", "variant"), ("Cabool", "variant")]
+    ki, a, b, hs = world.surface("kabul")
+    ranks, best = world.answers(a, b, "kabul", hs, set(), 2)
+    assert [(c.place.name, c.match) for c in best] == [("Kabul", "exact"), ("Kābūl", "variant")]
+    assert ranks == sorted(ranks, reverse=True)
+
+
+def test_world_hidden_rows_and_unindexed_names(world: WorldLayer) -> None:
+    kuta = world.row_of(1639002)
+    assert kuta is not None and world.name(kuta) == "Kuta"
+    assert _kinds(world, "Koeta", frozenset({kuta})) == [("Kute", "variant"), ("Quetta", "normalised")]
+    assert world.row_of(1639001) is None
+    for code in ("UET", "KBL"):  # airport codes are left out
+        assert world.surface(simple(code))[0] == -1 and world.key_index(key(code)) == -1
+    assert world.surface("ku ta")[0] == -1  # and lower-case transliterations
+
+
+def test_world_spelling_table_agrees_with_the_keys(world: WorldLayer) -> None:
+    import json
+
+    for city in json.loads(CITIES.read_text("utf-8")).values():
+        for name in [city["name"], *city["alternatenames"]]:
+            ki = world.surface(simple(name))[0]
+            assert ki == -1 or ki == world.key_index(key(name)), name
+    assert world.surface("kuta")[0] >= 0 and world.surface("koeta")[0] == world.key_index(key("Quetta"))
+
+
+def test_world_place_fields_by_name(world: WorldLayer) -> None:
+    row = world.row_of(1167528)
+    assert row is not None
+    assert world.place(row) == Place(
+        place_id="gn:1167528", name="Quetta", feature_type="town", lat=30.18414, lon=67.00141, country="PK",
+        geonameid=1167528, population=1565546, source="test",
+    )
+    assert world.place(row) is world.place(row)
 
 
 # ------------------------------------------------------------------------------------------ spot

@@ -6,6 +6,19 @@ import argparse
 import sys
 from typing import Any
 
+EXAMPLES = """\
+examples:
+  geoincident resolve Noshki Nushki Gwadar Panjgur Pasni Dalbandin Mastung Quetta
+  geoincident resolve "Dera Bugti" Kwatah --json           # one JSON list, with alternatives
+  geoincident resolve Hyderabad --country PK --limit 3
+  geoincident resolve Hyderabad --near 17.38,78.48         # the namesake near this point
+  geoincident resolve "Red Zone" --gazetteer my_places.csv # your own places or spellings
+
+Each answer: query, place_id, name, lat, lon, feature_type, district, province, country, score,
+match (exact, variant, normalised or fuzzy), reason and alternatives. Exit 0 when every name
+resolves, 1 when some does not. See docs/gazetteer.md.
+"""
+
 #: Fields of each answer, in output order.
 FIELDS: tuple[str, ...] = (
     "query", "place_id", "name", "lat", "lon", "feature_type", "district", "province", "country", "score", "match",
@@ -19,6 +32,8 @@ def add_parser(sub: argparse._SubParsersAction, *, parents: list[argparse.Argume
         help="resolve place names against the gazetteer",
         description="Print the best gazetteer match of each NAME (and its alternatives). "
         "Exit 0 when every name resolves, 1 when some does not.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("names", nargs="+", metavar="NAME", help="place names, e.g. Noshki 'Dera Bugti'")
     p.add_argument("--json", action="store_true", help="print one JSON list for all names")
