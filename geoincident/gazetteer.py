@@ -1451,9 +1451,7 @@ def build_world_cache(src: Path, *, npz: Path, pkl: Path, common_words: Iterable
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
-        for old in npz.parent.glob("world-*"):  # caches of other versions
-            if old not in (npz, pkl) and not old.name.endswith(".tmp"):
-                old.unlink(missing_ok=True)
+        # Caches of other versions are left alone: another checkout or environment may be using them.
     finally:
         if enabled:
             gc.enable()
