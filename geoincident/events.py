@@ -59,7 +59,7 @@ _SPEECH_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _AREA_TYPES = frozenset({"district", "admin2", "division", "province", "admin1"})
-_COUNTRY_TYPES = frozenset({"country"})
+_COUNTRY_TYPES = frozenset({"country", "continent"})
 
 
 def _day(iso: str) -> dt.date | None:

@@ -54,6 +54,7 @@ __all__ = [
     "read_gazetteer_file",
     "check_files",
     "spot_translation",
+    "spot_text",
 ]
 
 #: Columns of a places file; the first five are required.
@@ -128,12 +129,39 @@ def spot_translation() -> dict[int, str]:
 
 
 _SPOT_TABLE: dict[int, str] = {}
+#: The same map for ASCII bytes (non-ASCII bytes map to themselves), and for non-ASCII characters.
+_SPOT_BYTES: list[bytes] = []
+_SPOT_WIDE: dict[str, str] = {}
+_ASCII = bytes(range(128))
 
 
 def _spot_table() -> dict[int, str]:
     if not _SPOT_TABLE:
-        _SPOT_TABLE.update(spot_translation())
+        table = spot_translation()
+        _SPOT_WIDE.update({chr(cp): c for cp, c in table.items() if cp >= 128})
+        _SPOT_BYTES.append(bytes(ord(table.get(b, chr(b))) if b < 128 else b for b in range(256)))
+        _SPOT_TABLE.update(table)
     return _SPOT_TABLE
+
+
+def spot_text(text: str) -> str:
+    """``text.translate(spot_translation())``, fast: ASCII bytes through one ``bytes.translate``, then
+    only the few distinct non-ASCII characters of the text replaced (curly quotes, dashes, diacritics).
+
+    >>> spot_text("Killa-Saifullah’s “Gwādar”") == "Killa-Saifullah’s “Gwādar”".translate(spot_translation())
+    True
+    """
+    if not _SPOT_TABLE:
+        _spot_table()
+    b = text.encode("utf-8", "surrogatepass")
+    s = b.translate(_SPOT_BYTES[0]).decode("utf-8", "surrogatepass")
+    if len(b) != len(text):  # some characters are not ASCII: map the distinct ones the table knows
+        wide = _SPOT_WIDE
+        for ch in set(b.translate(None, _ASCII).decode("utf-8", "surrogatepass")):
+            to = wide.get(ch)
+            if to is not None:
+                s = s.replace(ch, to)
+    return s
 
 
 def data_dir() -> Path:
@@ -146,7 +174,12 @@ def data_dir() -> Path:
 
 def _default_files() -> list[Path]:
     d = data_dir()
-    return [d / "places.csv", d / "curated_places.csv", d / "names.csv", d / "curated_names.csv"]
+    return [d / "places.csv", d / WORLD_PLACES_FILE, d / "curated_places.csv", d / "names.csv", d / "curated_names.csv"]
+
+
+#: The default file of places from GeoNames' world tables (continents, US states): loaded with the curated
+#: files, ranked as worldwide places (the region's own places of the same kind of match come first).
+WORLD_PLACES_FILE = "world_places.csv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +195,35 @@ class Spot:
     def needs_context(self) -> bool:
         """True when the best candidate's name is also an ordinary word or a surname."""
         return bool(self.candidates) and self.candidates[0].needs_context
+
+
+def _spot_maker() -> Any:
+    """A maker of :class:`Spot` records that sets their slots directly (what the frozen dataclass's
+    ``__init__`` does through ``object.__setattr__``, in half the time: a text has dozens of spots).
+
+    >>> _spot_maker()(0, 6, "Quetta", ()) == Spot(0, 6, "Quetta", ())
+    True
+    """
+    import dataclasses
+
+    fields = ("start", "end", "surface", "candidates")
+    if tuple(f.name for f in dataclasses.fields(Spot)) != fields or hasattr(Spot, "__post_init__"):
+        return Spot
+    new = object.__new__
+    start_, end_, surface_, cands_ = (getattr(Spot, f).__set__ for f in fields)
+
+    def spot(start: int, end: int, surface: str, candidates: tuple) -> Spot:
+        sp = new(Spot)
+        start_(sp, start)
+        end_(sp, end)
+        surface_(sp, surface)
+        cands_(sp, candidates)
+        return sp
+
+    return spot
+
+
+_new_spot = _spot_maker()
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,13 +397,27 @@ def check_files(paths: Iterable[str | Path], *, with_default: bool = True) -> di
 # ---------------------------------------------------------------------------------------------- lookup
 
 
+#: The static rank of a place of a kind that outranks populated places: what a bare name most often means
+#: (a country before a first-level region before a town). Below 0.05, the step between two kinds of match.
+FEATURE_PRIOR: dict[str, float] = {"continent": 0.04, "country": 0.04, "admin1": 0.035, "province": 0.035}
+#: A national capital (GeoNames countries.json) of at least CAPITAL_MIN_POPULATION people ranks between countries
+#: and first-level regions: the press names capitals for their governments ("Washington said").
+CAPITAL_PRIOR = 0.0375
+CAPITAL_MIN_POPULATION = 100_000
+
+
 def _prior(p: Place) -> float:
-    """The static part of a place's rank: population (up to 0.03 at 10 million), at least 0.02 for a country
-    or province."""
-    prior = 0.03 * min(1.0, math.log10(p.population + 1) / 7.0)
-    if p.feature_type in ("country", "province"):
-        prior = max(prior, 0.02)
-    return prior
+    """The static part of a place's rank: :data:`FEATURE_PRIOR` for a continent, country or first-level
+    region, else its population (up to 0.03 at 10 million).
+
+    >>> country, region = Place("a", "Brazil", "country", 0.0, 0.0), Place("b", "Brazil", "admin1", 0.0, 0.0)
+    >>> _prior(country) > _prior(region) > _prior(Place("c", "Brazil", "town", 0.0, 0.0, population=50_000_000))
+    True
+    """
+    prior = FEATURE_PRIOR.get(p.feature_type)
+    if prior is not None:
+        return prior
+    return 0.03 * min(1.0, math.log10(p.population + 1) / 7.0)
 
 
 def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -366,19 +442,23 @@ class Gazetteer:
         files = (_default_files() if curated else []) + [Path(p) for p in paths]
         self._places: list[Place] = []
         self._by_id: dict[str, int] = {}
+        self._layer: list[int] = []  # per place: 0 the curated region, 1 ranked as worldwide (world_places.csv)
         names: list[_NameRow] = []
         for f in files:
             kind, rows = read_gazetteer_file(f)
             if kind == "names":
                 names.extend(rows)
                 continue
+            layer = int(curated and f.name == WORLD_PLACES_FILE and f.parent == data_dir())
             for place in rows:
                 i = self._by_id.get(place.place_id)
                 if i is None:
                     self._by_id[place.place_id] = len(self._places)
                     self._places.append(place)
+                    self._layer.append(layer)
                 else:
                     self._places[i] = place
+                    self._layer[i] = layer
         # key -> [(place index, simple(name), is_canonical, needs_context, name)]
         self._keys: dict[str, list[tuple[int, str, bool, bool, str]]] = {}
         self._surfaces: set[str] = set()
@@ -642,8 +722,9 @@ class Gazetteer:
             if prev is None or MATCH_SCORE[match] > prev.score or (MATCH_SCORE[match] == prev.score and nc):
                 best[i] = Candidate(self._places[i], MATCH_SCORE[match], match, ename, nc or (
                     prev is not None and prev.needs_context and prev.score == MATCH_SCORE[match]))
+        layer = self._layer
         for i, cand in best.items():
-            hits.append((cand.score, 0, cand))
+            hits.append((cand.score, layer[i], cand))
 
     def _fuzzy_hits(self, k: str, cutoff: float, hits: list, limit: int) -> None:
         from rapidfuzz import fuzz, process
@@ -657,7 +738,8 @@ class Gazetteer:
                 if i in seen:
                     continue
                 seen.add(i)
-                hits.append((MATCH_SCORE["fuzzy"] * sim, 0, Candidate(
+                layer = self._layer[i]
+                hits.append((MATCH_SCORE["fuzzy"] * sim - WORLD_FUZZY_PENALTY * layer, layer, Candidate(
                     self._places[i], round(MATCH_SCORE["fuzzy"] * sim, 4), "fuzzy", ename, nc)))
 
     def _rank(self, hits, *, country, near, limit, want_type=None) -> list[Candidate]:
@@ -670,6 +752,8 @@ class Gazetteer:
         if not hits:
             return []
         cc = country.upper() if country else None
+        world = getattr(self, "_world", None)  # not yet set while the curated tables are ranked
+        capitals = world.capitals if world is not None else frozenset()
         ranked = []
         seen: dict[str, int] = {}
         for base, layer, cand in hits:
@@ -682,7 +766,7 @@ class Gazetteer:
                 score -= NEAR_PENALTY * min(1.0, d / 1000.0)
             if want_type and p.feature_type == want_type:
                 score += 0.1
-            rank = score + _prior(p)
+            rank = score + (CAPITAL_PRIOR if layer and p.geonameid in capitals else _prior(p))
             j = seen.get(p.place_id)
             if j is not None:
                 if rank <= ranked[j][0]:
@@ -732,7 +816,7 @@ class Gazetteer:
                     reason += f"; {len(same) + 1} places of this name, ranked by region and population"
                 return Resolution(name, top, tuple(cands), reason)
             sim = fuzz.ratio(name_key(name), name_key(top.matched_name)) / 100.0
-            curated = top.place.place_id in self._by_id
+            curated = self._in_region(top.place)
             if len(name_key(name)) > FUZZY_MIN_LEN and sim >= (FUZZY_ACCEPT_CURATED if curated else FUZZY_ACCEPT):
                 return Resolution(name, top, tuple(cands), f"fuzzy match to {top.matched_name!r} ({sim:.2f})")
             return Resolution(
@@ -749,6 +833,11 @@ class Gazetteer:
         return Resolution(name, None, tuple(nearest), reason)
 
     # ------------------------------------------------------------------------------------- spotting
+
+    def _in_region(self, place: Place) -> bool:
+        """Whether a place is one of the curated region's (not GeoNames' worldwide layer or world tables)."""
+        i = self._by_id.get(place.place_id)
+        return i is not None and not self._layer[i]
 
     def _common_words(self) -> frozenset[str]:
         if self._common is None:
@@ -788,25 +877,32 @@ class Gazetteer:
         >>> [(s.surface, s.start, s.needs_context) for s in gaz.spot("QUETTA: Sarfraz Bugti visited Dera Bugti.")]
         [('QUETTA', 0, False), ('Bugti', 16, True), ('Dera Bugti', 30, False)]
         """
-        padded = f" {text.translate(_spot_table())} "
-        matches: list[tuple[int, int]] = []
-        for end, length in self._curated_automaton().iter(padded):
-            matches.append((end - length - 1, end - 1))
+        padded = f" {spot_text(text)} "
+        # a match is one int: start * m + (m - 1 - end), so a plain sort gives start ascending, then the
+        # longest first (pyahocorasick gives the index of the last character of " name " and its length)
+        m = len(padded) + 1
+        top = m - 1
+        codes = [(end - length - 1) * m + top - (end - 1)
+                 for end, length in self._curated_automaton().iter(padded)]
         world = self.world
         if world is not None:
-            for end, length in world.automaton().iter(padded):
-                matches.append((end - length - 1, end - 1))
-        matches.sort(key=lambda m: (m[0], -m[1]))
+            codes += [(end - length - 1) * m + top - (end - 1) for end, length in world.automaton().iter(padded)]
+        codes.sort()
         spots: list[Spot] = []
         last = -1
-        for start, end in matches:
+        cache = self._spot_cache
+        for code in codes:
+            start, rest = divmod(code, m)
             if start < last:
                 continue
+            end = top - rest
             surface = text[start:end]
-            cands = self._spot_candidates(surface)
+            cands = cache.get(surface)
+            if cands is None:
+                cands = self._spot_candidates(surface)
             if not cands:
                 continue
-            spots.append(Spot(start, end, surface, cands))
+            spots.append(_new_spot(start, end, surface, cands))
             last = end
         return spots
 
@@ -820,7 +916,8 @@ class Gazetteer:
             cands = tuple(found)
             common = self._common_words()
             weak = all(
-                c.place.place_id not in self._by_id and c.place.population < SPOT_WORLD_MIN_POPULATION for c in cands
+                not self._in_region(c.place) and c.place.population < SPOT_WORLD_MIN_POPULATION
+                and c.place.feature_type not in FEATURE_PRIOR for c in cands
             )
             if cands and (weak or simple(surface) in common):
                 cands = tuple(Candidate(c.place, c.score, c.match, c.matched_name, True) for c in cands)
@@ -892,7 +989,7 @@ class Gazetteer:
 # ---------------------------------------------------------------------------------------------- world
 
 #: Bump when the layout of the worldwide cache changes.
-WORLD_FORMAT = 3
+WORLD_FORMAT = 4
 #: Longest key (bytes) the worldwide index keeps; longer names are rare and left out.
 WORLD_MAX_KEY = 40
 _W = WORLD_MAX_KEY + 2  # length slots per trigram in the length-sorted postings
@@ -1051,6 +1148,8 @@ class WorldLayer:
         self._surf_hash, self._surf_check, self._surf_key, self._surf_start, self._surf_count = (
             memoryview(surfaces[f]) for f in ("hash", "check", "key", "start", "count"))
         self._surf_bucket = memoryview(arrays["surf_bucket"])
+        #: geonameids of the national capitals ranked above first-level regions (:data:`CAPITAL_PRIOR`)
+        self.capitals: frozenset[int] = frozenset(arrays["capitals"].tolist())
         self._fuzzy: tuple[Any, dict[str, int], Any, Any] | None = None  # keys, trigrams, pointers, postings
         self._fuzzy_lock = threading.Lock()
         self.n_rows = len(rows)
@@ -1311,6 +1410,32 @@ class WorldLayer:
                              Candidate(p, round(MATCH_SCORE["fuzzy"] * sim, 4), "fuzzy", p.name)))
 
 
+def _capitals(cities: list[dict], countries_json: Path) -> set[int]:
+    """The geonameids of the national capitals of at least CAPITAL_MIN_POPULATION people: each country's
+    ``capital`` (GeoNames countries.json) found among its cities500 places by folded name, else by an
+    alternate name; the most populous of those."""
+    import orjson
+
+    from geoincident.names import fold
+
+    try:
+        countries = orjson.loads(countries_json.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return set()
+    want = {(c["iso"], fold(c["capital"])) for c in countries.values() if (c.get("capital") or "").strip()}
+    by_name: dict[tuple[str, str], dict] = {}
+    by_alt: dict[tuple[str, str], dict] = {}
+    for c in cities:
+        cc = c["countrycode"]
+        for table, names in ((by_name, (c["name"],)), (by_alt, c.get("alternatenames") or ())):
+            for n in names:
+                k = (cc, fold(n))
+                if k in want and (k not in table or c["population"] > table[k]["population"]):
+                    table[k] = c
+    found = (by_name.get(k) or by_alt.get(k) for k in want)
+    return {c["geonameid"] for c in found if c is not None and (c.get("population") or 0) >= CAPITAL_MIN_POPULATION}
+
+
 def build_world_cache(src: Path, *, npz: Path, pkl: Path, common_words: Iterable[str] = ()) -> None:
     """Compile cities500.json into the worldwide cache files (written atomically)."""
     import gc
@@ -1344,7 +1469,9 @@ def build_world_cache(src: Path, *, npz: Path, pkl: Path, common_words: Iterable
         lengths = np.array([len(b) for b in encoded], dtype=np.int64)
         rows["name_len"] = lengths
         rows["name_start"] = np.cumsum(lengths) - lengths
-        rows["prior"] = [_prior(Place("", "", "town", 0.0, 0.0, population=c.get("population") or 0))
+        capitals = _capitals(cities, src.parent / "countries.json")
+        rows["prior"] = [CAPITAL_PRIOR if c["geonameid"] in capitals else
+                         _prior(Place("", "", "town", 0.0, 0.0, population=c.get("population") or 0))
                          for c in cities]  # the same arithmetic as at lookup: ranks stay identical
         name_blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
         # one entry per (key, row, spelling); the spelling's CRC-32 tells exact and variant from normalised
@@ -1432,6 +1559,7 @@ def build_world_cache(src: Path, *, npz: Path, pkl: Path, common_words: Iterable
             "key_bucket": _buckets(key_hash, _KEY_BITS), "key_ptr": key_ptr, "entries": entries,
             "surfaces": surfaces_table, "surf_bucket": _buckets(surfaces_table["hash"], _SURFACE_BITS),
             "grams": grams, "gram_ptr": gram_ptr, "postings": postings,
+            "capitals": np.array(sorted(capitals), dtype=np.uint32),
         }
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         for s in sorted(surfaces):

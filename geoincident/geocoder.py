@@ -50,11 +50,11 @@ def _address(place: Place) -> str:
     """'Nushki, Nushki, Balochistan, PK' for a town: name, district, province, country (those above it)."""
     ft = place.feature_type
     parts = [place.name]
-    if ft not in ("district", "division", "province", "country"):
+    if ft not in ("district", "division", "province", "admin1", "country", "continent"):
         parts.append(place.district)
-    if ft not in ("province", "country"):
+    if ft not in ("province", "admin1", "country", "continent"):
         parts.append(place.province)
-    if ft != "country":
+    if ft not in ("country", "continent"):
         parts.append(place.country)
     return ", ".join(p for p in parts if p)
 

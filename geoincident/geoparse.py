@@ -66,7 +66,7 @@ NEAR_SAME_KM = 50.0
 #: two candidates further apart than this are different answers (the 161 km of the literature)
 AMBIGUOUS_KM = 161.0
 _TOWNISH = frozenset({"town", "landmark"})
-_BROAD = frozenset({"country", "province", "admin1", "division"})
+_BROAD = frozenset({"continent", "country", "province", "admin1", "division"})
 #: a line longer than this is a paragraph, not a headline in title case
 HEADLINE_MAX_CHARS = 250
 #: a foreign place smaller than this, named without any place cue, is more likely a word or a name

@@ -97,7 +97,7 @@ class Place:
     def precision(self) -> str:
         """``town``, ``district``, ``province`` or ``country``: how exact a pin at this place is."""
         ft = self.feature_type
-        if ft in ("country",):
+        if ft in ("country", "continent"):
             return "country"
         if ft in ("province", "division", "admin1"):
             return "province"

@@ -172,7 +172,8 @@ def _names_to_check(gaz: Gazetteer) -> list[str]:
     assert world is not None
     names = sorted(gaz._surfaces)[::3] + [world.name(row) for row in range(0, world.n_rows, 997)]
     extra = ["Gwâdar", "Nooshki", "Dera  Bugti", "Xyzzyville", "", "Santa Maria", "Mexico City",
-             "Quetta city"]
+             "Quetta city", "Washington", "Tripoli", "Kingston", "Florida", "Georgia", "Brazil", "Europe", "Asia",
+             "New York", "Antarctica"]
     return [*names, *(n.upper() for n in names[::7]), *extra]
 
 
@@ -361,3 +362,34 @@ def test_good_files_check(tmp_path: Path) -> None:
         str(FIX / "places.csv"): 17, str(FIX / "names.csv"): 5}
     with pytest.raises(GazetteerError, match="cannot read"):
         check_files([tmp_path / "missing.csv"])
+
+
+# ------------------------------------------------------------------------------------------ spot speed-ups
+
+
+def test_spot_text_is_the_translation_table() -> None:
+    import random
+
+    from geoincident.gazetteer import spot_text, spot_translation
+
+    table = spot_translation()
+    rng = random.Random(7)
+    alphabet = [chr(c) for c in (*range(0x20, 0x7F), *table)] + ["\U0001F600", "\ud800", "ß", "İ", "ﬁ", "\u0627"]
+    texts = ["", "Quetta", "Killa-Saifullah’s “Gwādar” — Noshki…", "\udfff lone surrogates \ud800"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 80))) for _ in range(300)]
+    for text in texts:
+        assert spot_text(text) == text.translate(table), text
+
+
+def test_spot_offsets_hold_on_non_ascii_text(curated: Gazetteer) -> None:
+    text = "«QUETTA»: attacks in ‘Noshki’ and Gwādar — ﬁve killed in Panjgoor…"
+    spots = curated.spot(text)
+    assert [s.surface for s in spots] == ["QUETTA", "Noshki", "Gwādar", "Panjgoor"]
+    assert all(text[s.start:s.end] == s.surface for s in spots)
+
+
+def test_fuzzy_never_beats_an_exact_match() -> None:
+    gaz = Gazetteer.default()
+    for name in ("Europe", "Brazil", "Florida", "Quetta", "Asia", "Washington"):
+        cands = gaz.lookup(name, limit=10)
+        assert cands[0].match == "exact" and all(c.match != "fuzzy" for c in cands), name

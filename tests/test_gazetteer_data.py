@@ -48,6 +48,30 @@ def test_every_parent_exists_and_every_row_has_a_source(places) -> None:
         assert p.source, p
 
 
+def test_world_places_come_from_geonames_tables() -> None:
+    kind, rows = read_gazetteer_file(DATA / "world_places.csv")
+    assert kind == "places"
+    by_type: dict[str, list] = {}
+    for p in rows:
+        by_type.setdefault(p.feature_type, []).append(p)
+        assert p.place_id == f"gn:{p.geonameid}" and "GeoNames" in p.source, p
+    assert sorted(p.name for p in by_type["continent"]) == [
+        "Africa", "Antarctica", "Asia", "Europe", "North America", "Oceania", "South America"]
+    states = by_type["admin1"]
+    assert len(states) == 51 and all(p.country == "US" and p.parent_id == "gn:6252001" for p in states)
+    # no swapped pairs: every state point is in the western hemisphere, north of the equator
+    assert all(18.0 < p.lat < 72.0 and -180.0 <= p.lon < -66.0 for p in states), states
+    assert all("convex hull" in p.source for p in states)
+
+
+def test_every_country_has_a_point_from_cities500(places) -> None:
+    countries = [p for p in places if p.feature_type == "country"]
+    assert len(countries) >= 240
+    assert all("cities500" in p.source and p.country for p in countries)
+    brazil = next(p for p in countries if p.country == "BR")
+    assert brazil.lat < 0 and brazil.lon < 0 and "Brasília" in brazil.source  # capital found despite the accent
+
+
 def test_balochistan_set(places) -> None:
     bal = [p for p in places if p.province == "Balochistan"]
     assert len([p for p in bal if p.feature_type == "district"]) == 34
@@ -132,7 +156,7 @@ def test_generated_files_match_their_sources(tmp_path: Path) -> None:
         (out / name).write_bytes((DATA / name).read_bytes())
     subprocess.run([sys.executable, str(ROOT / "tools" / "build_gazetteer.py"), "--shared", str(SHARED),
                     "--out", str(out)], check=True, capture_output=True)
-    for rel in ("places.csv", "names.csv", "boundaries/districts.geojson", "boundaries/provinces.geojson",
+    for rel in ("places.csv", "world_places.csv", "names.csv", "boundaries/districts.geojson", "boundaries/provinces.geojson",
                 "boundaries/country.geojson"):
         assert (out / rel).read_bytes() == (DATA / rel).read_bytes(), rel
 

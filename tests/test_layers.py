@@ -586,6 +586,21 @@ def test_csv_of_areas_places_each_area_inside_itself(tmp_path):
             assert polygons[row["name"]].contains(shapely.Point(float(row["lon"]), float(row["lat"])))
 
 
+@pytest.mark.parametrize("name", ["all.gpkg", "sites.csv", "claims.geojsonl", "mentions.fgb", "incidents.geojson"])
+def test_files_written_chunk_by_chunk_are_the_files_written_at_once(tmp_path, monkeypatch, name):
+    import geoincident.layers as layers
+
+    layer = None if name == "all.gpkg" else Path(name).stem
+    whole = write_layers(collection(), tmp_path / "whole" / name, layers=layer)[0]
+    monkeypatch.setattr(layers, "_CHUNK", 1)  # one incident (or record) per chunk
+    chunked = write_layers(collection(), tmp_path / "chunked" / name, layers=layer)[0]
+    if name.endswith((".gpkg", ".fgb")):
+        for layer_name in [layer] if layer else list(LAYERS):
+            assert read(whole, layer=layer_name).equals(read(chunked, layer=layer_name)), layer_name
+    else:
+        assert chunked.read_bytes() == whole.read_bytes()
+
+
 def test_writing_again_replaces_the_file_whole(tmp_path):
     path = tmp_path / "incidents.geojson"
     write_layers(collection(), path)

@@ -26,3 +26,4 @@ def test_place_precision_follows_feature_type():
     assert place("district").precision == "district" and place("district").geo_precision == 2
     assert place("province").precision == "province" and place("province").geo_precision == 3
     assert place("country").precision == "country"
+    assert place("continent").precision == "country" and place("continent").geo_precision == 3

