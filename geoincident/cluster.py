@@ -24,7 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from geoincident.errors import GeoincidentError, InputError, UsageError
-from geoincident.pipeline import ErrorHandler, PipelineResult, load_gazetteer, slim_record
+from geoincident.pipeline import (
+    ErrorHandler,
+    PipelineResult,
+    fast_record_pickling,
+    load_gazetteer,
+    slim_record,
+)
 from geoincident.records import ArticleRecord
 
 #: files read as JSON lines, one article per line: cut into runs of lines
@@ -127,6 +133,7 @@ def extract_on_dask(
     from geoincident.incidents import build_incidents
 
     build_incidents([], rule=rule)  # an unknown rule fails before the cluster works
+    fast_record_pickling()
     bag = records_bag(
         inputs, partition_size=partition_size, gazetteer_paths=gazetteer_paths, slim=not keep_records
     )
@@ -162,6 +169,7 @@ def extract_partition(
     """Read and extract the articles of one partition (runs on a worker)."""
     from geoincident.extract import extract
 
+    fast_record_pickling()
     gazetteer = load_gazetteer(gazetteer_paths)  # once per worker process, then cached
     out: list[ArticleRecord | InputError] = []
     for article in _read_partition(part, errors=out):

@@ -22,9 +22,8 @@ import functools
 import os
 import pickle
 import sys
-from collections.abc import Sequence
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
@@ -91,10 +90,19 @@ def load_gazetteer(spec: GazetteerSpec) -> Any:
     >>> load_gazetteer(None) is None
     True
     """
-    if spec is None or not isinstance(spec, (str, Path, Sequence)):
+    paths = _paths(spec)
+    if paths is None:
         return spec
-    paths = (spec,) if isinstance(spec, (str, Path)) else spec
-    return _gazetteer_from_paths(tuple(str(p) for p in paths)) if paths else None
+    return _gazetteer_from_paths(paths) if paths else None
+
+
+def _paths(spec: GazetteerSpec) -> tuple[str, ...] | None:
+    """The paths ``spec`` names, or None when it is a Gazetteer (or None)."""
+    if isinstance(spec, (str, Path)):
+        return (str(spec),)
+    if isinstance(spec, Sequence):
+        return tuple(str(p) for p in spec)
+    return None
 
 
 @functools.lru_cache(maxsize=4)
@@ -215,8 +223,39 @@ def _extract_one(article: Article, *, gazetteer: Any, slim: bool) -> ArticleReco
 
 def _init_worker(gazetteer: Any, pickled: bool) -> None:
     global _worker_gazetteer
+    fast_record_pickling()
     _worker_gazetteer = pickle.loads(gazetteer) if pickled else gazetteer
 
+
+@functools.cache
+def fast_record_pickling() -> None:
+    """Pickle the records of :mod:`geoincident.records` by their constructor: about twice as fast.
+
+    Records cross process boundaries by the thousand (``jobs > 1``, Dask). A frozen
+    slotted dataclass pickles through generic ``__getstate__``/``__setstate__`` that
+    look up its fields for every object; rebuilding it from its field values is the
+    same object, faster. Registered once per process, in :mod:`copyreg`.
+
+    >>> import pickle
+    >>> from geoincident.records import Place
+    >>> fast_record_pickling()
+    >>> p = Place("q", "Quetta", "town", lat=30.18, lon=67.0)
+    >>> pickle.loads(pickle.dumps(p)) == p
+    True
+    """
+    import copyreg
+    import dataclasses
+
+    from geoincident import records
+
+    for cls in vars(records).values():
+        if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == records.__name__:
+            names = tuple(f.name for f in dataclasses.fields(cls))
+            copyreg.pickle(cls, functools.partial(_reduce_record, names=names))
+
+
+def _reduce_record(obj: Any, *, names: tuple[str, ...]) -> tuple[type, tuple[Any, ...]]:
+    return type(obj), tuple([getattr(obj, name) for name in names])
 
 
 def _extract_chunk(articles: list[Article], slim: bool) -> list[ArticleRecord | InputError]:
@@ -248,12 +287,15 @@ def _extract_in_processes(
     from concurrent.futures import Future, ProcessPoolExecutor
 
     context = _pool_context()
-    if isinstance(gazetteer, (str, Path, Sequence)):
-        gazetteer = tuple(str(p) for p in ((gazetteer,) if isinstance(gazetteer, (str, Path)) else gazetteer))
-        if context.get_start_method() == "fork":
-            load_gazetteer(gazetteer)  # loaded once here, shared by the forked workers
+    fast_record_pickling()
+    forked = context.get_start_method() == "fork"
+    paths = _paths(gazetteer)
+    if paths is not None:
+        gazetteer = paths  # a tuple of str: cheap to send, loaded once by each worker
+        if forked:
+            load_gazetteer(paths)  # loaded once here, shared by the forked workers
     initargs: tuple[Any, bool] = (gazetteer, False)  # fork: the worker inherits the object as is
-    if gazetteer is not None and not isinstance(gazetteer, tuple) and context.get_start_method() != "fork":
+    if gazetteer is not None and paths is None and not forked:
         try:
             initargs = (pickle.dumps(gazetteer, protocol=pickle.HIGHEST_PROTOCOL), True)
         except (pickle.PicklingError, TypeError, AttributeError) as err:
