@@ -195,8 +195,7 @@ def _read_line_run(part: Partition, *, errors: list) -> Iterator:
     """Articles of the lines ``part.start:part.end`` of a JSON-lines file, as read_articles reads them."""
     import orjson
 
-    # TODO(lead): a public one-object reader in articles.py would replace this private import
-    from geoincident.articles import _from_object
+    from geoincident.articles import article_from_object
 
     stem = Path(part.path).stem
     with open(part.path, "rb") as fh:
@@ -212,7 +211,7 @@ def _read_line_run(part: Partition, *, errors: list) -> Iterator:
             errors.append(InputError(message, path=part.path, line=number))
             continue
         try:
-            yield _from_object(obj, path=part.path, line=number, default_id=f"{stem}-{number}")
+            yield article_from_object(obj, path=part.path, line=number, default_id=f"{stem}-{number}")
         except InputError as err:
             errors.append(err)
 

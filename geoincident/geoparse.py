@@ -52,7 +52,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from geoincident.lexicon.scan import lower_same_length
+from geoincident.lexicon.scan import lower_same_length, peek
 from geoincident.records import Candidate, Mention, Place
 
 __all__ = ["find_mentions", "resolve_in_context", "mention_event_index", "about_violence", "RoleLexicon", "role_lexicon"]
@@ -102,8 +102,7 @@ def _alternation(phrases: Collection[str]) -> str:
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
 
 
-#: characters a phrase may follow (it must start a word); kept few, since each one multiplies the
-#: automaton, and a larger automaton is a slower one (cache misses)
+#: characters a phrase may follow (it must start a word)
 _LEAD = " \n“("
 
 
@@ -120,11 +119,13 @@ def _case_forms(phrase: str) -> set[str]:
 
 
 def _phrase_automaton(left_role: dict[str, str], subsites: Collection[str]) -> Any:
-    """One Aho-Corasick automaton for the lower-cased cue and sub-site phrases, each entered
-    after each boundary character, so that a pass over the lower-cased text reports whole-word
-    starts only (no "in" inside "killing") and the rules loop over a few dozen hits. (A small
-    automaton over a lower-cased copy is as fast as a big one of every case form over the text,
-    and truly case-insensitive.)"""
+    """One Aho-Corasick automaton for the lower-cased cue and sub-site phrases, run over the
+    text's :func:`_words_only` copy with each phrase entered as `` phrase `` (its own words-only
+    form between spaces): the pass reports whole words only (no "in" inside "killing" or
+    "India"), and the few hits are then checked against the lower-cased text itself (the
+    phrase as written, a character of ``_LEAD`` before it, no letter, digit, "_" or "-" after
+    it), so the rules loop over a few dozen hits. (A small automaton over a lower-cased copy is
+    as fast as a big one of every case form over the text, and truly case-insensitive.)"""
     import ahocorasick
 
     table: dict[str, list] = {}  # lower-case phrase -> [left role or None, sub-site?]
@@ -132,13 +133,33 @@ def _phrase_automaton(left_role: dict[str, str], subsites: Collection[str]) -> A
         table.setdefault(phrase, [None, False])[0] = role
     for p in subsites:
         table.setdefault(" ".join(p.lower().split()), [None, False])[1] = True
-    auto = ahocorasick.Automaton()
+    keyed: dict[str, list[tuple]] = {}
     for phrase, (role, is_subsite) in table.items():
-        value = (len(phrase), role, is_subsite, phrase)
-        for lead in _LEAD:
-            auto.add_word(lead + phrase, value)
+        key = _words_only(phrase)
+        if not key.strip():
+            raise ValueError(f"lexicon/roles.json: the phrase {phrase!r} has no letter or digit")
+        keyed.setdefault(key, []).append((phrase, role, is_subsite))
+    auto = ahocorasick.Automaton()
+    for key, values in keyed.items():
+        auto.add_word(f" {key} ", (len(key), tuple(values)))
     auto.make_automaton()
     return auto
+
+
+# ASCII letters (lowered) and digits stay, every other character becomes one space (non-ASCII ones
+# are first encoded as one "?" each), so offsets into the copy index the text too
+_WORD_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256)).translate(
+    bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+)
+
+
+def _words_only(text: str) -> str:
+    """``text`` with every character but ASCII letters (lowered) and digits made a space.
+
+    >>> _words_only("Counter-Terrorism Department’s HQ")
+    'counter terrorism department s hq'
+    """
+    return text.encode("ascii", "replace").translate(_WORD_BYTES).decode("ascii")
 
 
 def _word_automaton(words: Collection[str], *, leads: str) -> Any:
@@ -166,9 +187,21 @@ def about_violence(text: str, start: int = 0, end: int | None = None) -> bool:
     >>> about_violence("A counter-attack followed", 0, 25), about_violence("an attackable spot", 0, 18)
     (True, False)
     """
-    lex = role_lexicon()
     n = len(text)
     end = n if end is None else end
+    kept = peek(text)  # the article's keyword pass: the answer is remembered there for the other callers
+    if kept is not None:
+        key = ("about_violence", start, end)
+        found = kept.memo.get(key)
+        if found is None:
+            found = kept.memo[key] = _about_violence(text, start, end)
+        return found
+    return _about_violence(text, start, end)
+
+
+def _about_violence(text: str, start: int, end: int) -> bool:
+    lex = role_lexicon()
+    n = len(text)
     if start == 0:  # the first word has no boundary character before it
         text, start, end, n = " " + text, 0, end + 1, n + 1
     else:
@@ -195,27 +228,29 @@ class _TextCues:
 
     __slots__ = ("low", "cues", "cue_ends", "subsites")
 
-    def __init__(self, lex: RoleLexicon, text: str) -> None:
-        text = lower_same_length(text)  # offsets kept
+    def __init__(self, lex: RoleLexicon, text: str, *, low: str | None = None) -> None:
+        text = lower_same_length(text) if low is None else low  # offsets kept
         cues: list[tuple[int, int, str, str]] = []
         subs: list[tuple[int, int]] = []
         n_text = len(text)
-        # a phrase at the very start has no boundary character before it: scan its first words apart
-        head = [(last - 1, value) for last, value in lex.phrases.iter(" " + text[:64]) if last - value[0] == 0]
-        for last, (n, role, is_subsite, phrase) in head + list(lex.phrases.iter(text)):
-            end = last + 1  # the phrase is text[end - n : end]
+        # a hit ends at the space after the phrase: index e of " " + words, so the phrase is text[e - n - 1 : e - 1]
+        for e, (n, values) in lex.phrases.iter(f" {_words_only(text)} "):
+            end = e - 1
+            start = end - n
+            if start > 0 and text[start - 1] not in _LEAD:
+                continue
             if end < n_text:
                 after = text[end]
                 if after.isalnum() or after == "_" or after == "-":
                     continue
-            if role is not None:
-                cues.append((end - n, end, role, phrase))
-            if is_subsite:
-                subs.append((end - n, end))
-        if head:
-            cues.sort(key=lambda hit: hit[1])
+            for phrase, role, is_subsite in values:
+                if text.startswith(phrase, start):
+                    if role is not None:
+                        cues.append((start, end, role, phrase))
+                    if is_subsite:
+                        subs.append((start, end))
         self.low = text
-        self.cues = cues  # by end (stable: among hits with one end, in the automaton's order)
+        self.cues = cues  # by end (the automaton's order)
         self.cue_ends = [hit[1] for hit in cues]
         subs.sort(key=lambda se: (se[0], -se[1]))
         self.subsites: list[tuple[int, int]] = []
@@ -366,7 +401,8 @@ def _article_context(items: Sequence[_Item]) -> tuple[str, Place | None]:
 
     A name votes for a country (once per mention) when all its candidates lie in that country
     or its first is a country or region; a town is an anchor when no other place of the
-    country shares its name more than 50 km away. Each name is examined once.
+    country shares its name more than 50 km away. Each name is examined once (and each
+    gazetteer answer once per process: :func:`_name_facts`).
     """
     counts: dict[str, int] = {}
     firsts: dict[str, _Item] = {}
@@ -378,31 +414,56 @@ def _article_context(items: Sequence[_Item]) -> tuple[str, Place | None]:
         else:
             counts[it.surface] = n + 1
     votes: Counter[str] = Counter()
-    for surface, it in firsts.items():
-        top = it.candidates[0].place
-        if top.feature_type in _BROAD or top.feature_type == "district" or len(it.candidates) == 1:
-            vote = top.country
-        else:
-            countries = {c.place.country for c in it.candidates if c.place.country}
-            vote = top.country if len(countries) == 1 else ""
+    facts = {surface: _name_facts(it.candidates) for surface, it in firsts.items()}
+    for surface, (vote, _) in facts.items():
         if vote:
             votes[vote] += counts[surface]
     if not votes:
         return "", None
     country = votes.most_common(1)[0][0]
     towns: list[Place] = []
-    for it in firsts.values():
+    for surface, it in firsts.items():
         top = it.candidates[0].place
-        if top.country != country or top.feature_type not in _TOWNISH:
-            continue
-        same = [c.place for c in it.candidates[1:] if c.place.country == country]
-        if not same or all(_km(p, top) <= NEAR_SAME_KM for p in same):
+        if top.country == country and facts[surface][1]:
             towns.append(top)
     if not towns:
         return country, None
     lat = sum(p.lat for p in towns) / len(towns)
     lon = sum(p.lon for p in towns) / len(towns)
     return country, Place("_centroid", "centroid", "point", lat=lat, lon=lon, country=country)
+
+
+def _name_facts(candidates: tuple[Candidate, ...]) -> tuple[str, bool]:
+    """(the country a name votes for or "", whether its first candidate is an anchor town: a town
+    or landmark no other place of its country of that name lies more than 50 km from).
+
+    Remembered by the identity of the gazetteer's answer (the gazetteer hands the same tuple for
+    a name article after article).
+
+    >>> q = Place("q", "Quetta", "town", lat=30.18, lon=67.0, country="PK")
+    >>> _name_facts((Candidate(q, 1.0, "exact", "Quetta"),))
+    ('PK', True)
+    """
+    hit = _FACTS.get(id(candidates))
+    if hit is not None and hit[0] is candidates:
+        return hit[1]
+    top = candidates[0].place
+    if top.feature_type in _BROAD or top.feature_type == "district" or len(candidates) == 1:
+        vote = top.country
+    else:
+        countries = {c.place.country for c in candidates if c.place.country}
+        vote = top.country if len(countries) == 1 else ""
+    anchor = False
+    if top.feature_type in _TOWNISH:
+        same = [c.place for c in candidates[1:] if c.place.country == top.country]
+        anchor = not same or all(_km(p, top) <= NEAR_SAME_KM for p in same)
+    if len(_FACTS) >= 100_000:
+        _FACTS.clear()
+    _FACTS[id(candidates)] = (candidates, (vote, anchor))  # the tuple kept alive: its id stays its own
+    return vote, anchor
+
+
+_FACTS: dict[int, tuple[tuple[Candidate, ...], tuple[str, bool]]] = {}
 
 
 def _may_replace(local: Place, top: Place) -> bool:
@@ -462,6 +523,45 @@ def resolve_in_context(
                 f"({other.place.country}) score alike, {km:.0f} km apart, and the article gives no country"
             )
     return top, f"{top.match} match"
+
+
+def _resolve_remembered(
+    candidates: tuple[Candidate, ...], *, country: str, near: Place | None, want_district: bool
+) -> tuple[Candidate | None, str]:
+    """:func:`resolve_in_context`, remembered by the identity of the gazetteer's answer (the same
+    tuple for a name article after article), the country and ``want_district``; the article's
+    ``near`` is only used, each time, for a name whose answer depends on it."""
+    key = (id(candidates), country, want_district)
+    hit = _RESOLVED.get(key)
+    if hit is None or hit[0] is not candidates:
+        hit = (candidates, _near_matters(candidates, country=country, want_district=want_district),
+               resolve_in_context(candidates, country=country, near=None, want_district=want_district))  # fmt: skip
+        if len(_RESOLVED) >= 100_000:
+            _RESOLVED.clear()
+        _RESOLVED[key] = hit  # the tuple kept alive: its id stays its own
+    if hit[1] and near is not None:
+        return resolve_in_context(candidates, country=country, near=near, want_district=want_district)
+    return hit[2]
+
+
+_RESOLVED: dict[tuple[int, str, bool], tuple[tuple[Candidate, ...], bool, tuple[Candidate | None, str]]] = {}
+
+
+def _near_matters(candidates: Sequence[Candidate], *, country: str, want_district: bool) -> bool:
+    """Whether :func:`resolve_in_context` would look at ``near`` (same-named places of the
+    article's country far apart), mirroring its steps."""
+    if not candidates or not country:
+        return False
+    top = candidates[0]
+    close = [c for c in candidates if c.score >= top.score - SCORE_MARGIN]
+    if want_district and any(c.place.feature_type in ("district", "admin2") for c in close):
+        return False
+    local = [c for c in close if c.place.country == country and _may_replace(c.place, top.place)]
+    return (
+        len(local) > 1
+        and local[0].place.feature_type in _TOWNISH
+        and any(_km(c.place, local[0].place) > NEAR_SAME_KM for c in local)
+    )
 
 
 # ------------------------------------------------------------------------------------------- the rules
@@ -530,7 +630,8 @@ def find_mentions(
     if segments is not None:
         past_sentences = {*past_sentences, *(i for i, k in enumerate(segments) if k > 0)}
     starts = [s for s, _ in sentences]
-    tc = _TextCues(lex, text)
+    kept = peek(text)  # the article's keyword pass, when find_dates/find_claims made it: its lower-cased text
+    tc = _TextCues(lex, text, low=kept.low if kept is not None else None)
 
     # sub-sites first: a gazetteer name inside "Frontier Corps headquarters" is not a place of its own
     subs: list[_Item] = []
@@ -540,9 +641,16 @@ def find_mentions(
         subs.append(it)
     items: list[_Item] = []
     si = 0
+    k, n_starts, last_start = 0, len(starts), -1
     for sp in gazetteer.spot(text):
         if not sp.candidates:
             continue
+        pos = sp.start
+        if pos < last_start:  # spots come in text order; the sentence walk restarts for any that do not
+            k = 0
+        last_start = pos
+        while k + 1 < n_starts and starts[k + 1] <= pos:
+            k += 1
         if subs:
             while si < len(subs) and subs[si].end <= sp.start:
                 si += 1
@@ -551,8 +659,7 @@ def find_mentions(
                     continue
                 subs.pop(si)  # the gazetteer knows this sub-site: use it
         nxt = _NEXT_WORD.match(text, sp.end)
-        sent = max(0, bisect_right(starts, sp.start) - 1)
-        items.append(_Item(sp.start, sp.end, sp.surface, tuple(sp.candidates), sent, nxt.group(1) if nxt else ""))
+        items.append(_Item(pos, sp.end, sp.surface, tuple(sp.candidates), k, nxt.group(1) if nxt else ""))
 
     items = _drop_non_places(lex, text, items, tc)
     country, near = _article_context(items)
@@ -561,7 +668,7 @@ def find_mentions(
         key = (it.surface, it.nxt == "district" or it.nxt == "District")
         answer = answers.get(key)
         if answer is None:  # the same name resolves the same way throughout the article
-            answer = answers[key] = resolve_in_context(it.candidates, country=country, near=near, want_district=key[1])
+            answer = answers[key] = _resolve_remembered(it.candidates, country=country, near=near, want_district=key[1])
         cand, why = answer
         if cand is None:
             it.reason = why

@@ -9,8 +9,9 @@ records are kept. A bad input is reported through ``on_error`` and the run goes 
   result is the same as with ``jobs=1``. Each worker loads the gazetteer once.
 * ``progress``: a tqdm bar on stderr, drawn only when stderr is a terminal.
 * ``keep_records=False``: :func:`process` keeps only what incidents are built from
-  (article metadata and events, see :func:`slim_record`) and returns no records,
-  so memory grows with the number of events, not with the size of the texts.
+  (article metadata and events, see :func:`slim_record`), with every repeated value
+  stored once (:class:`Compactor`), and returns no records: memory grows by a few KB
+  per article, not with the size of the texts.
 
 >>> PipelineResult().articles
 0
@@ -24,13 +25,13 @@ import pickle
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from geoincident.errors import GeoincidentError, InputError, UsageError
-from geoincident.records import Article, ArticleRecord, Incident
+from geoincident.records import Article, ArticleRecord, Incident, Place, Site
 
 ErrorHandler = Callable[[GeoincidentError], None]
 #: a Gazetteer, the paths of extra gazetteer files (``Gazetteer(*paths)``), or None for the default
@@ -55,8 +56,9 @@ class PipelineResult:
 def slim_record(record: ArticleRecord) -> ArticleRecord:
     """The part of a record that incidents are built from: metadata and events.
 
-    The article text, the mentions and the article-level list of claims are dropped
-    (each event keeps its own claims, with their sentences as evidence).
+    The article text, the mentions, the article-level list of claims and each event's
+    ``totals`` (its own flattened figures, which incidents recompute from the claims)
+    are dropped; each event keeps its claims, with their sentences as evidence.
 
     >>> from geoincident.records import Article, ArticleRecord
     >>> r = slim_record(ArticleRecord(Article(id="a", text="long text", source="Dawn"), (), (), ()))
@@ -64,7 +66,71 @@ def slim_record(record: ArticleRecord) -> ArticleRecord:
     ('', 'Dawn')
     """
     article = replace(record.article, text="")
-    return ArticleRecord(article=article, mentions=(), claims=(), events=record.events)
+    events = tuple(replace(e, totals={}) if e.totals else e for e in record.events)
+    return ArticleRecord(article=article, mentions=(), claims=(), events=events)
+
+
+class Compactor:
+    """Slim records that store each repeated value once: what :func:`process` keeps per article.
+
+    Records that come back from worker processes are unpickled chunk by chunk, so the
+    same place, site, outlet or claimant arrives as a new object in every chunk.
+    Calling a compactor on a record returns its :func:`slim_record`, equal to it,
+    whose places, sites, short strings (outlets, claimants, qualifiers, dates, ids)
+    and tuples of names are shared with the records compacted before; strings repeated
+    within the record (a sentence behind several claims) are shared too.
+
+    >>> from geoincident.records import Article, ArticleRecord
+    >>> compact = Compactor()
+    >>> a = compact(ArticleRecord(Article(id="a", text="x", source="".join(["Da", "wn"])), (), (), ()))
+    >>> b = compact(ArticleRecord(Article(id="b", text="y", source="".join(["Da", "wn"])), (), (), ()))
+    >>> a.article.source is b.article.source
+    True
+    """
+
+    #: strings up to this length are shared across records; longer ones within a record only
+    SHORT = 48
+
+    def __init__(self) -> None:
+        self._strings: dict[str, str] = {}
+        self._objects: dict[Any, Any] = {}  # places, sites and tuples of strings, by value
+        self._fields: dict[type, tuple[str, ...]] = {}
+
+    def __call__(self, record: ArticleRecord) -> ArticleRecord:
+        local: dict[str, str] = {}
+        return self._compact(slim_record(record), local)
+
+    def _compact(self, value: Any, local: dict[str, str]) -> Any:
+        kind = type(value)
+        if kind is str:
+            if len(value) <= self.SHORT:
+                return self._strings.setdefault(value, value)
+            return local.setdefault(value, value)
+        if kind in _AS_IS:
+            return value
+        if kind is tuple:
+            items = tuple([self._compact(v, local) for v in value])
+            if items and all(type(v) is str for v in items):
+                return self._objects.setdefault(items, items)
+            return items
+        if kind is Place or kind is Site:
+            shared = self._objects.get(value)  # seen before: no need to rebuild it
+            if shared is not None:
+                return shared
+        if kind is dict:
+            return {self._compact(k, local): self._compact(v, local) for k, v in value.items()}
+        names = self._fields.get(kind)
+        if names is None:
+            if not is_dataclass(value) or isinstance(value, type):
+                return value  # anything else: as it is
+            names = self._fields[kind] = tuple(f.name for f in fields(value))
+        rebuilt = kind(*[self._compact(getattr(value, name), local) for name in names])
+        if kind is Place or kind is Site:
+            return self._objects.setdefault(rebuilt, rebuilt)
+        return rebuilt
+
+
+_AS_IS = frozenset({int, float, bool, type(None)})
 
 
 def resolve_jobs(jobs: int | None) -> int:
@@ -176,8 +242,9 @@ def process(
     """Extract every article of ``inputs`` and merge them into incidents.
 
     Errors are collected in ``result.errors`` (and passed to ``on_error``); the run
-    goes on. With ``keep_records=False`` only :func:`slim_record` records are held
-    while reading and ``result.records`` is empty: use it for big corpora.
+    goes on. With ``keep_records=False`` only compacted :func:`slim_record` records
+    are held while reading (:class:`Compactor`) and ``result.records`` is empty: use
+    it for big corpora.
 
     >>> process([]).incidents
     []
@@ -192,12 +259,13 @@ def process(
             on_error(err)
 
     kept: list[ArticleRecord] = []
+    keep = (lambda record: record) if keep_records else Compactor()
     records = iter_records(
         inputs, on_error=_err, gazetteer=gazetteer, jobs=jobs, progress=progress, slim=not keep_records
     )
     for record in records:
         result.articles += 1
-        kept.append(record)
+        kept.append(keep(record))
     result.incidents = build_incidents(kept, rule=rule)
     if keep_records:
         result.records = kept
