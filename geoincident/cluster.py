@@ -25,6 +25,7 @@ from typing import Any
 
 from geoincident.errors import GeoincidentError, InputError, UsageError
 from geoincident.pipeline import (
+    Compactor,
     ErrorHandler,
     PipelineResult,
     fast_record_pickling,
@@ -121,7 +122,8 @@ def extract_on_dask(
     ``inputs``: files, folders or glob patterns (``"corpus/*.jsonl"``), as the
     workers see them (a shared file system). Partitions are computed in input order
     and gathered one at a time, so the driver holds only the slim records (metadata
-    and events, see :func:`~geoincident.pipeline.slim_record`); with
+    and events, see :func:`~geoincident.pipeline.slim_record`), compacted as
+    :func:`~geoincident.pipeline.process` compacts them; with
     ``keep_records=True`` the full records come back and are kept in the result.
     Bad inputs are collected in ``result.errors`` (and passed to ``on_error``).
 
@@ -139,6 +141,7 @@ def extract_on_dask(
     )
     result = PipelineResult()
     records: list[ArticleRecord] = []
+    keep = (lambda record: record) if keep_records else Compactor()
     futures = client.compute(bag.to_delayed())
     try:
         for future in futures:
@@ -149,7 +152,7 @@ def extract_on_dask(
                         on_error(item)
                     continue
                 result.articles += 1
-                records.append(item)
+                records.append(keep(item))
             future.release()
     finally:
         for future in futures:

@@ -113,16 +113,21 @@ def fake_pipeline(monkeypatch):
     import geoincident.layers
     import geoincident.pipeline
 
-    state: dict = {"fail": []}
+    state: dict = {"fail": [], "calls": []}
 
-    def process(inputs, *, rule="ucdp", on_error=None, gazetteer=None):
+    def process(
+        inputs, *, rule="ucdp", on_error=None, gazetteer=None, jobs=1, progress=False, keep_records=True
+    ):
+        state["calls"].append({"rule": rule, "jobs": jobs, "keep_records": keep_records})
         result = PipelineResult()
         for name in state["fail"]:
             err = InputError("cannot be read", path=name)
             result.errors.append(err)
             on_error(err)
         if len(state["fail"]) < len(list(inputs)):
-            result.records, result.incidents = article_records(), incidents()
+            result.incidents = incidents()
+            result.records = article_records() if keep_records else []
+            result.articles = len(article_records())
         return result
 
     monkeypatch.setattr(geoincident.pipeline, "process", process)
@@ -151,3 +156,25 @@ def test_all_good_inputs_exit_0(tmp_path, fake_pipeline, capsys):
     out = capsys.readouterr()
     assert out.out.strip() == str(tmp_path / "claims.geojsonl")
     assert len((tmp_path / "claims.geojsonl").read_bytes().splitlines()) == 3
+
+
+def test_jobs_and_rule_reach_the_pipeline(tmp_path, fake_pipeline):
+    out = tmp_path / "incidents.fgb"
+    assert main(["export", "good.txt", "-o", str(out), "--jobs", "2", "--rule", "acled"]) == 0
+    assert fake_pipeline["calls"] == [{"rule": "acled", "jobs": 2, "keep_records": False}]
+
+
+@pytest.mark.parametrize(
+    ("target", "layers", "keep"),
+    [
+        pytest.param("layers", None, True, id="folder-every-layer"),
+        pytest.param("all.gpkg", None, True, id="gpkg-every-layer"),
+        pytest.param("all.gpkg", "incidents,sites", False, id="gpkg-no-mentions"),
+        pytest.param("mentions.geojson", "mentions", True, id="mentions-only"),
+        pytest.param("incidents.csv", None, False, id="one-layer-file"),
+    ],
+)
+def test_whole_records_are_kept_only_for_the_mentions_layer(tmp_path, fake_pipeline, target, layers, keep):
+    args = ["export", "good.txt", "-o", str(tmp_path / target)] + (["--layers", layers] if layers else [])
+    assert main(args) == 0
+    assert [call["keep_records"] for call in fake_pipeline["calls"]] == [keep]

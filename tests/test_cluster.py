@@ -85,7 +85,7 @@ def test_local_cluster_gives_the_same_incidents_as_one_process(client, corpus):
     from geoincident.pipeline import process
 
     inputs = [corpus / "text", str(corpus / "lines" / "*.jsonl")]
-    local = process([corpus / "text", corpus / "lines"], on_error=lambda err: None)
+    local = process([corpus / "text", corpus / "lines"], on_error=lambda err: None, keep_records=False)
     errors = []
     on_dask = extract_on_dask(client, inputs, partition_size=2, on_error=errors.append)
     assert on_dask.incidents == local.incidents

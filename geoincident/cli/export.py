@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+from geoincident.cli._common import add_pipeline_options, run_pipeline
 
 EPILOG = """\
 output (-o), by its form:
@@ -18,6 +21,7 @@ examples:
   geoincident export seeds/ -o incidents.gpkg
   geoincident export seeds/ -o sites.fgb --layers sites
   geoincident export reports.jsonl -o layers/ --format fgb --layers incidents,claims
+  geoincident export corpus.jsonl -o incidents.fgb --jobs 2
 
 Every file is written to a temporary file and renamed into place only when all are complete.
 The columns of every layer are described in docs/schema.md.
@@ -34,7 +38,7 @@ def add_parser(sub: argparse._SubParsersAction, *, parents: list[argparse.Argume
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="text files, JSON lines files or directories")
+    add_pipeline_options(p)
     p.add_argument("-o", "--output", required=True, metavar="DIR|FILE", help="where to write (see below)")
     p.add_argument(
         "--layers",
@@ -48,7 +52,6 @@ def add_parser(sub: argparse._SubParsersAction, *, parents: list[argparse.Argume
         metavar="FORMAT",
         help="format of the files in a directory: geojson (default), geojsonl, geojsons, gpkg, fgb, csv",
     )
-    p.add_argument("--rule", default="ucdp", help="how figures are reconciled: ucdp (default) or acled")
     p.add_argument(
         "--no-spatial-index",
         dest="spatial_index",
@@ -59,29 +62,38 @@ def add_parser(sub: argparse._SubParsersAction, *, parents: list[argparse.Argume
 
 
 def run(args: argparse.Namespace) -> int:
-    from geoincident import pipeline
     from geoincident.layers import IncidentCollection, check_output, write_layers
 
-    # A bad -o, layer or format fails now, before any report is read.
-    check_output(args.output, layers=args.layers, driver=args.driver)
-
-    def report(err: Exception) -> None:
-        print(f"geoincident export: {err}", file=sys.stderr)
-
-    result = pipeline.process(args.inputs, rule=args.rule, on_error=report)
-    if result.errors and not result.records:
+    # A bad -o, layer, format, rule or gazetteer file fails now, before any report is read.
+    paths = check_output(args.output, layers=args.layers, driver=args.driver)
+    # only the mentions layer needs the whole article records; without it, keep the slim ones
+    result, code = run_pipeline(args, keep_records=_writes_mentions(args.layers, paths))
+    if result.errors and not result.articles:
         print("geoincident export: no report could be read; nothing written", file=sys.stderr)
         return 1
     collection = IncidentCollection(result.incidents, result.records)
-    paths = write_layers(
+    written = write_layers(
         collection, args.output, layers=args.layers, driver=args.driver, spatial_index=args.spatial_index
     )
-    for path in paths:
+    for path in written:
         print(path)
     if not args.quiet:
         print(
-            f"geoincident export: {len(result.records)} reports, {len(result.incidents)} incidents, "
-            f"{len(paths)} files written",
+            f"geoincident export: {result.articles} reports, {len(result.incidents)} incidents, "
+            f"{len(written)} files written",
             file=sys.stderr,
         )
-    return 1 if result.errors else 0
+    return code
+
+
+def _writes_mentions(layers: str | None, paths: list[Path]) -> bool:
+    """Whether the mentions layer is among those written (every layer goes to a folder or a .gpkg).
+
+    >>> _writes_mentions("incidents,sites", [Path("out.gpkg")]), _writes_mentions(None, [Path("out.gpkg")])
+    (False, True)
+    >>> _writes_mentions(None, [Path("incidents.fgb")])
+    False
+    """
+    if layers:
+        return "mentions" in {name.strip() for name in layers.split(",")}
+    return len(paths) > 1 or paths[0].suffix.lower() == ".gpkg"
