@@ -29,6 +29,7 @@ import math
 import os
 import struct
 import threading
+import weakref
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -1136,6 +1137,7 @@ class WorldLayer:
             rows[f] for f in ("gid", "lat", "lon", "pop", "cc"))
         self._arrays = arrays
         self._rows = rows
+        self._reopen_after_fork(arrays)
         self._gid = memoryview(self.gid)  # memoryviews give Python ints per item ~5x faster than numpy
         self._prior = memoryview(rows["prior"])
         self._name_blob = bytes(arrays["name_blob"])
@@ -1191,6 +1193,23 @@ class WorldLayer:
             if z is not None:
                 z.close()
             raise GazetteerError(f"the worldwide cache is unreadable ({err}): delete it to rebuild", path=str(npz)) from err
+
+    def _reopen_after_fork(self, arrays: Any) -> None:
+        """Give a forked child its own handle on the open ``.npz``: parent and children reading the lazily
+        loaded fuzzy index through one shared file offset corrupt each other's reads (``BadZipFile``)."""
+        path = getattr(getattr(arrays, "fid", None), "name", None)
+        if not isinstance(path, str) or not hasattr(os, "register_at_fork"):
+            return
+        ref = weakref.ref(self)
+
+        def reopen() -> None:
+            layer = ref()
+            if layer is not None and layer._fuzzy is None:
+                import numpy as np
+
+                layer._arrays = np.load(path, allow_pickle=False)
+
+        os.register_at_fork(after_in_child=reopen)
 
     def fuzzy_index(self) -> tuple[Any, dict[str, int], Any, Any]:
         """The keys (numpy ``S40``), trigram ids, trigram pointers and postings, read on first use."""
