@@ -84,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     from geoincident.claims import find_claims
     from geoincident.dates import find_dates
     from geoincident.events import build_events, segment_events
-    from geoincident.extract import extract
-    from geoincident.geoparse import find_mentions
+    from geoincident.extraction import extract
+    from geoincident.mentions import find_mentions
     from geoincident.sentences import split_sentences
 
     articles = corpus(args.articles)

@@ -7,7 +7,7 @@ on a shared machine counts less). Small by default; ``--repeat`` for more.
 Each function row runs the function on its own: the keyword pass that claims, dates,
 actors and event types share (:mod:`geoincident.lexicon.scan`) is dropped before every
 call, so every row pays for its own pass. The ``pipeline`` rows run the functions one
-after the other on each article, as ``geoincident.extract`` does, so the pass is paid
+after the other on each article, as ``geoincident.extraction`` does, so the pass is paid
 once per article: that is the figure to hold against the budget (<= 300 us per 5 KB).
 
     .venv/bin/python benchmarks/bench_text.py            # quick: seeds x 40
@@ -66,7 +66,7 @@ def _time(fn, items, rounds: int) -> float:
 
 
 def pipeline(raw: str, *, pass_dates: bool = True, spans_for_event: bool = False):
-    """The text functions on one raw report, in the order ``geoincident.extract`` calls them."""
+    """The text functions on one raw report, in the order ``geoincident.extraction`` calls them."""
     article = parse_text(raw)
     text = article.text
     published = article.published or "2026-02-02"
@@ -114,7 +114,7 @@ def main() -> None:
     ]
     pipes = [
         ("pipeline: parse..classify, dates= given", _time(pipeline, raw, args.rounds)),
-        ("pipeline: as extract.py calls (no dates=)", _time(lambda r: pipeline(r, pass_dates=False), raw, args.rounds)),
+        ("pipeline: as extraction.py calls (no dates=)", _time(lambda r: pipeline(r, pass_dates=False), raw, args.rounds)),
     ]
     try:
         pipes.append(("pipeline: dates=, classify_event(spans=)",

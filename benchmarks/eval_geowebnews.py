@@ -74,9 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: {xml} not found (GeoWebNews is not part of the package)")
         return 0
 
-    from geoincident.extract import geoparse
+    from geoincident.extraction import geoparse
     from geoincident.gazetteer import Gazetteer
-    from geoincident.geoparse import resolve_in_context
+    from geoincident.mentions import resolve_in_context
 
     t0 = time.perf_counter()
     gaz = Gazetteer.default()

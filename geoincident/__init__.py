@@ -37,8 +37,8 @@ _EXPORTS: dict[str, str] = {
     "Gazetteer": "geoincident.gazetteer",
     "GazetteerGeocoder": "geoincident.geocoder",
     "read_articles": "geoincident.articles",
-    "geoparse": "geoincident.extract",
-    "extract": "geoincident.extract",
+    "geoparse": "geoincident.extraction",
+    "extract": "geoincident.extraction",
     "build_incidents": "geoincident.incidents",
     "IncidentCollection": "geoincident.layers",
     "to_geodataframe": "geoincident.layers",
@@ -46,7 +46,7 @@ _EXPORTS: dict[str, str] = {
     "make_map": "geoincident.maps",
     "save_map": "geoincident.maps",
     "incident_to_dict": "geoincident.incidents",
-    "record_to_dict": "geoincident.extract",
+    "record_to_dict": "geoincident.extraction",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -170,7 +170,7 @@ def extract_partition(
     part: Partition, *, gazetteer_paths: tuple[str, ...] = (), slim: bool = True
 ) -> list[ArticleRecord | InputError]:
     """Read and extract the articles of one partition (runs on a worker)."""
-    from geoincident.extract import extract
+    from geoincident.extraction import extract
 
     fast_record_pickling()
     gazetteer = load_gazetteer(gazetteer_paths)  # once per worker process, then cached

@@ -73,7 +73,7 @@ def segment_events(
     text: str, *, sentences: Sequence[tuple[int, int]], dates: Sequence[Any], published: str = ""
 ) -> list[int]:
     """The event index of each sentence: 0 for the main event, 1, 2, ... for recalled past events."""
-    from geoincident.geoparse import about_violence
+    from geoincident.mentions import about_violence
 
     reference = _day(published)
     resolved = [(d, _day(d.date)) for d in dates if d.date and d.precision in ("day", "week", "month")]
@@ -120,7 +120,7 @@ def main_date(text: str, *, dates: Sequence[Any], sentences: Sequence[tuple[int,
     """
     from bisect import bisect_right
 
-    from geoincident.geoparse import about_violence
+    from geoincident.mentions import about_violence
 
     starts = [s for s, _ in sentences]
     pub = _day(published)
@@ -319,12 +319,12 @@ def build_events(
     ``classify(article.text, spans=<the event's sentence spans>)`` like
     :func:`geoincident.actors.classify_event` (so the article's keyword pass is reused);
     ``resolve`` maps a claim's raw place name to a Place when no mention of that name is in its
-    sentence. Mentions from :func:`geoincident.geoparse.find_mentions` given ``segments`` come
+    sentence. Mentions from :func:`geoincident.mentions.find_mentions` given ``segments`` come
     with their ``event_index`` already set and are passed through unchanged.
     """
     from bisect import bisect_right
 
-    from geoincident.geoparse import mention_event_index
+    from geoincident.mentions import mention_event_index
 
     text = article.text
     starts = [s for s, _ in sentences]

@@ -278,7 +278,7 @@ _worker_gazetteer: Any = None
 
 
 def _extract_one(article: Article, *, gazetteer: Any, slim: bool) -> ArticleRecord | InputError:
-    from geoincident.extract import extract
+    from geoincident.extraction import extract
 
     try:
         record = extract(article, gazetteer=gazetteer)

@@ -230,7 +230,7 @@ class ArticleEvent:
 
 @dataclass(frozen=True, slots=True)
 class ArticleRecord:
-    """What :func:`geoincident.extract` returns for one article."""
+    """What :func:`geoincident.extraction` returns for one article."""
 
     article: Article
     mentions: tuple[Mention, ...]

@@ -10,7 +10,7 @@ from geoincident.records import LAYER_GROUPS, LAYER_OUTCOMES, ROLES, Article, Ar
 
 pytest.importorskip("geoincident.gazetteer")
 
-from geoincident.extract import extract, geoparse, record_to_dict  # noqa: E402
+from geoincident.extraction import extract, geoparse, record_to_dict  # noqa: E402
 
 REPORT = """Gunmen kill four in Turbat attack
 
@@ -25,7 +25,7 @@ def record():
     return extract(Article(id="r1", text=REPORT, published="2026-02-05", source="Test Wire"))
 
 
-def test_geoparse_returns_mentions_with_roles_and_coordinates():
+def test_mentions_returns_mentions_with_roles_and_coordinates():
     mentions = geoparse("Militants attacked a market in Quetta. The minister spoke in Islamabad.")
     quetta = next(m for m in mentions if m.surface == "Quetta")
     assert quetta.role == "incident_site"
@@ -33,7 +33,7 @@ def test_geoparse_returns_mentions_with_roles_and_coordinates():
     assert all(m.role in ROLES for m in mentions)
 
 
-def test_geoparse_of_text_without_places_is_empty():
+def test_mentions_of_text_without_places_is_empty():
     assert geoparse("Nothing happened here today, the spokesperson said.") == []
 
 

@@ -1,33 +1,39 @@
-"""Worker processes forked after the gazetteer is loaded read its lazily loaded parts safely."""
+"""Worker processes forked after the gazetteer is loaded read its lazily loaded parts safely.
 
-import multiprocessing
+Run in a fresh interpreter so that nothing lazy has been read yet, whatever ran before in this one.
+"""
+
 import os
+import subprocess
+import sys
 
 import pytest
 
+SCRIPT = r"""
+import multiprocessing
 from geoincident.gazetteer import Gazetteer
 
 NAMES = ["Dalbandeen", "Panjgooor", "Quettah", "Karachee", "Peshawer", "Gwaderr"]
 
-
-def _fuzzy(name: str) -> tuple[str, int]:
+def fuzzy(name):
     gaz = Gazetteer.default()
     best = gaz.lookup(name, limit=1)
-    handle = getattr(gaz.world._arrays, "fid", None)
-    return (best[0].place.place_id if best else ""), (handle.fileno() if handle else -1)
+    return (best[0].place.place_id if best else ""), gaz.world._arrays.fid.fileno()
+
+gaz = Gazetteer.default()
+assert gaz.world is not None and gaz.world._fuzzy is None, "the fuzzy index must not be read before the fork"
+parent_fd = gaz.world._arrays.fid.fileno()
+with multiprocessing.get_context("fork").Pool(2) as pool:
+    answers = pool.map(fuzzy, NAMES * 4, chunksize=1)
+expected = [(c[0].place.place_id if (c := gaz.lookup(n, limit=1)) else "") for n in NAMES]
+assert [a for a, _ in answers] == expected * 4, answers
+assert all(fd != parent_fd for _, fd in answers), "a child read through the parent's file handle"
+print("ok")
+"""
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is not available on this platform")
 def test_forked_workers_do_not_share_the_cache_file_handle():
-    gaz = Gazetteer.default()
-    assert gaz.world is not None
-    parent_handle = gaz.world._arrays.fid
-    if gaz.world._fuzzy is not None:
-        pytest.skip("the fuzzy index was already read in this process: nothing lazy is left to share")
-    expected = [(c[0].place.place_id if (c := Gazetteer(worldwide=True).lookup(n, limit=1)) else "") for n in NAMES]
-    with multiprocessing.get_context("fork").Pool(2) as pool:
-        answers = pool.map(_fuzzy, NAMES * 4, chunksize=1)
-    assert [a for a, _ in answers] == expected * 4
-    # each child reads through a handle of its own, not the parent's
-    assert all(fd not in (-1, parent_handle.fileno()) for _, fd in answers)
-    assert not parent_handle.closed
+    proc = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "ok"

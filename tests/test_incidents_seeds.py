@@ -25,7 +25,7 @@ ATTACK_DAYS = {"2026-01-30", "2026-01-31", "2026-02-01"}
 @pytest.fixture(scope="module")
 def records() -> dict[str, ArticleRecord]:
     from geoincident.articles import read_articles
-    from geoincident.extract import extract
+    from geoincident.extraction import extract
     from geoincident.gazetteer import Gazetteer
 
     gazetteer = Gazetteer.default()

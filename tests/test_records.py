@@ -27,3 +27,19 @@ def test_place_precision_follows_feature_type():
     assert place("province").precision == "province" and place("province").geo_precision == 3
     assert place("country").precision == "country"
     assert place("continent").precision == "country" and place("continent").geo_precision == 3
+
+
+def test_public_functions_are_not_shadowed_by_submodules():
+    """``geoincident.extract`` must stay the function even after every submodule has been imported
+    (a submodule named like a public function replaces it on the package)."""
+    import importlib
+    import pkgutil
+
+    import geoincident
+
+    for info in pkgutil.walk_packages(geoincident.__path__, "geoincident."):
+        if not info.name.endswith("__main__"):  # that one runs the command line
+            importlib.import_module(info.name)
+    for name in geoincident.__all__:
+        value = getattr(geoincident, name)
+        assert not isinstance(value, type(geoincident)), f"geoincident.{name} is a module, not the public {name}"

@@ -18,7 +18,7 @@ OTHER_ROLE_PLACES = {"Sialkot", "Islamabad", "Dubai", "Kabul", "Peshawar", "Kara
 def records():
     pytest.importorskip("geoincident.gazetteer")
     from geoincident.articles import read_articles
-    from geoincident.extract import extract
+    from geoincident.extraction import extract
 
     return {a.id: extract(a) for a in read_articles([SEEDS])}
 

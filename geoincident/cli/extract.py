@@ -61,7 +61,7 @@ def _check_output(path: str) -> None:
 def _stream(args: argparse.Namespace, fh) -> int:
     """--jsonl: one record per line as each article is extracted; returns the exit code."""
     from geoincident.errors import GeoincidentError
-    from geoincident.extract import record_to_dict
+    from geoincident.extraction import record_to_dict
     from geoincident.incidents import build_incidents
     from geoincident.pipeline import iter_records
 
@@ -89,7 +89,7 @@ def _stream(args: argparse.Namespace, fh) -> int:
 def _document(args: argparse.Namespace, fh) -> int:
     """JSON: every record and the incidents they add up to; returns the exit code."""
     from geoincident.cli._common import run_pipeline
-    from geoincident.extract import SCHEMA_VERSION, record_to_dict
+    from geoincident.extraction import SCHEMA_VERSION, record_to_dict
     from geoincident.incidents import incident_to_dict
 
     result, code = run_pipeline(args)

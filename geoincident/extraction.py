@@ -4,7 +4,7 @@
 mentions; :func:`record_to_dict` turns a record into plain JSON data (the schema of
 ``geoincident extract``, documented in ``docs/extraction-places-events.md``).
 
->>> from geoincident.extract import record_to_dict
+>>> from geoincident.extraction import record_to_dict
 >>> from geoincident.records import Article, ArticleRecord
 >>> record_to_dict(ArticleRecord(Article(id="a", text="x"), (), (), ()))["id"]
 'a'
@@ -52,7 +52,7 @@ def _resolver(gazetteer: Any, country: str):
 
 def _mentions(article: Article, gaz: Any, sentences, dates) -> tuple[list[Mention], list[int]]:
     from geoincident.events import segment_events
-    from geoincident.geoparse import find_mentions
+    from geoincident.mentions import find_mentions
 
     segments = segment_events(article.text, sentences=sentences, dates=dates, published=article.published)
     mentions = find_mentions(

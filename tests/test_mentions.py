@@ -1,4 +1,4 @@
-"""Place mentions: the rules of geoincident.geoparse.
+"""Place mentions: the rules of geoincident.mentions.
 
 Unit tests run on a tiny hand-made gazetteer (below) so each rule is tested alone; the golden
 cases of tests/cases/mentions.jsonl run on the real gazetteer (integration).
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from geoincident.geoparse import find_mentions, resolve_in_context, role_lexicon
+from geoincident.mentions import find_mentions, resolve_in_context, role_lexicon
 from geoincident.records import ROLES, Candidate, Place
 
 CASES = Path(__file__).parent / "cases" / "mentions.jsonl"

@@ -25,7 +25,7 @@ The steps, each a general rule (the cue words live in ``lexicon/roles.json``):
    top of the text; incident sites in sentences about a recalled past event become
    past_incident. Everything else is ``other``.
 
->>> from geoincident.geoparse import find_mentions
+>>> from geoincident.mentions import find_mentions
 >>> from geoincident.records import Candidate, Place
 >>> quetta = Place("q", "Quetta", "town", lat=30.18, lon=67.0, country="PK")
 >>> class Spot:  # what Gazetteer.spot returns
