@@ -264,17 +264,7 @@ def _total_keys(outcome: str) -> tuple[tuple[str, ...], ...]:
 
 
 def _site(place: Place, name: str) -> Site:
-    return Site(
-        name=name,
-        place_id=place.place_id,
-        lat=place.lat,
-        lon=place.lon,
-        precision=place.precision,
-        place=place,
-        district=place.district,
-        province=place.province,
-        country=place.country,
-    )
+    return Site.at(place, name=name)
 
 
 def _title(event_type: str, sub_event_type: str, sites: Sequence[Site], area: Place | None, date: str) -> str:

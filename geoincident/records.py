@@ -204,6 +204,26 @@ class Site:
     province: str = ""
     country: str = ""
 
+    @classmethod
+    def at(cls, place: Place, *, name: str = "") -> Site:
+        """The site at a gazetteer place, named as the text named it (``name``) or by the place's name.
+
+        >>> quetta = Place("gn:1167528", "Quetta", "town", lat=30.18414, lon=67.00141, district="Quetta")
+        >>> Site.at(quetta, name="Kwatah").lat, Site.at(quetta).name, Site.at(quetta).precision
+        (30.18414, 'Quetta', 'town')
+        """
+        return cls(
+            name=name or place.name,
+            place_id=place.place_id,
+            lat=place.lat,
+            lon=place.lon,
+            precision=place.precision,
+            place=place,
+            district=place.district,
+            province=place.province,
+            country=place.country,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleEvent:

@@ -56,18 +56,7 @@ _BOUNDS = {
 def _site(spec: str | dict) -> Site:
     if isinstance(spec, str):
         spec = {"place": spec}
-    place = PLACES[spec["place"]]
-    return Site(
-        name=spec.get("name", place.name),
-        place_id=place.place_id,
-        lat=place.lat,
-        lon=place.lon,
-        precision=place.precision,
-        place=place,
-        district=place.district,
-        province=place.province,
-        country=place.country,
-    )
+    return Site.at(PLACES[spec["place"]], name=spec.get("name", ""))
 
 
 def _claim(spec: dict, *, article_id: str, index: int, event_index: int) -> Claim:

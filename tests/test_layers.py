@@ -89,8 +89,7 @@ def boundaries() -> list[dict]:
 
 
 def site(place: Place) -> Site:
-    return Site(place.name, place.place_id, place.lat, place.lon, place.precision, place=place,
-                district=place.district, province=place.province, country=place.country)  # fmt: skip
+    return Site.at(place)
 
 
 def claim(article_id: str, text: str, surface: str, outcome: str, group: str, low, best, high, **kw) -> Claim:
