@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(
             f"geoincident export: {result.articles} reports, {len(result.incidents)} incidents, "
-            f"{len(written)} files written",
+            f"{len(written)} file{'' if len(written) == 1 else 's'} written",
             file=sys.stderr,
         )
     return code
