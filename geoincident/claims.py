@@ -200,7 +200,10 @@ def _np_before(r: _Rules, sent: str, lsent: str, start: int) -> str:
     return " ".join(sent[lo:start].split()[-taken:]) if taken else ""
 
 
+@functools.lru_cache(maxsize=8192)
 def _clean(r: _Rules, np: str) -> str:
+    """The claimant noun phrase ``np`` trimmed of trailing words and quotes, or "" when it names nobody
+    (memoised: the same phrases recur across sentences and articles)."""
     np = np.strip()
     if np and np.rsplit(None, 1)[-1].lower() in r.np_trailing_last:  # ends with "also", "on Sunday" ...
         trail = r.np_trailing.search(np.lower())
