@@ -34,15 +34,12 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from geoincident.errors import GazetteerError
 from geoincident.names import key as name_key
 from geoincident.names import simple
 from geoincident.records import Candidate, Place
-
-if TYPE_CHECKING:
-    import numpy as np
 
 __all__ = [
     "Gazetteer",

