@@ -141,7 +141,8 @@ def parse_number(phrase: str) -> int | None:
     return total + current if seen else None
 
 
-_BOUNDS = {
+#: (low, best, high) of a count ``n`` by qualifier: the claim contract of records.Claim.
+BOUNDS_BY_QUALIFIER = {
     # qualifier -> (low, best, high) as functions of n
     "exact": lambda n: (n, n, n),
     "at_least": lambda n: (n, n, None),
@@ -171,7 +172,7 @@ def _quantity(m: re.Match[str], qual: re.Match[str] | None) -> _Tuple | None:
     n = parse_number(m.group("fixed") or m.group("num"))
     if n is None:
         return None
-    return (start, end, *_BOUNDS[qualifier](n), qualifier, ())
+    return (start, end, *BOUNDS_BY_QUALIFIER[qualifier](n), qualifier, ())
 
 
 def find_quantities(sentence: str) -> list[Quantity]:
@@ -232,7 +233,7 @@ def quantity_tuples(low: str, word_starts: list[int]) -> list[_Tuple]:
                 found.append((p, covered, n, n, n, "exact", ()))
             else:
                 qualifier = lex.qualifiers[" ".join(qual.group("qual").split())]
-                found.append((qual.start("qual"), covered, *_BOUNDS[qualifier](int(plain.group())), qualifier, ()))
+                found.append((qual.start("qual"), covered, *BOUNDS_BY_QUALIFIER[qualifier](int(plain.group())), qualifier, ()))
             continue
         m = lex.core.match(low, p)
         if m is None:

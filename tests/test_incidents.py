@@ -22,6 +22,7 @@ from geoincident.incidents import (
     incident_to_dict,
     reconcile_claims,
 )
+from geoincident.numbers import BOUNDS_BY_QUALIFIER
 from geoincident.records import Article, ArticleEvent, ArticleRecord, Claim, Incident, Place, Site
 
 CASES_DIR = Path(__file__).parent / "cases" / "incidents"
@@ -42,15 +43,6 @@ PLACES = {
     if not key.startswith("_")
 }
 
-# Bounds of a claim as the claim contract (records.Claim, numbers.py) gives them, by qualifier.
-_BOUNDS = {
-    "exact": lambda n: (n, n, n),
-    "at_least": lambda n: (n, n, None),
-    "over": lambda n: (n + 1, n + 1, None),
-    "nearly": lambda n: (None, None, n),
-    "about": lambda n: (None, n, None),
-    "up_to": lambda n: (None, None, n),
-}
 
 
 def _site(spec: str | dict) -> Site:
@@ -62,7 +54,7 @@ def _site(spec: str | dict) -> Site:
 def _claim(spec: dict, *, article_id: str, index: int, event_index: int) -> Claim:
     q = spec.get("q", "exact")
     if "n" in spec:
-        low, best, high = _BOUNDS[q](spec["n"])
+        low, best, high = BOUNDS_BY_QUALIFIER[q](spec["n"])
     else:
         low, best, high = spec.get("low"), spec.get("best"), spec.get("high")
     surface = spec.get("surface") or f"{spec.get('n', '')} {spec['group']}"
