@@ -17,7 +17,11 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from geoincident import compiled as _compiled
+
 __version__ = "0.1.0"
+
+_compiled.install()  # the mypyc-compiled text modules, or their sources when asked or stale
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {

@@ -78,8 +78,8 @@ def segment_events(
     reference = _day(published)
     resolved = [(d, _day(d.date)) for d in dates if d.date and d.precision in ("day", "week", "month")]
     if reference is None:
-        days = [day for _, day in resolved if day is not None]
-        reference = max(days) if days else None
+        found = [day for _, day in resolved if day is not None]
+        reference = max(found) if found else None
     out = [0] * len(sentences)
     if reference is None or not resolved:
         return out
@@ -238,11 +238,11 @@ def event_totals(claims: Iterable[Claim]) -> dict[str, int | None]:
         for names, values in zip(keys, bounds):
             out.update(zip(names, values))
         for k, name in enumerate(keys[-1]):
-            known = [b[k] for g, b in zip(GROUPS, bounds) if g != "unknown" and b[k] is not None]
+            known = [v for g, b in zip(GROUPS, bounds) if g != "unknown" and (v := b[k]) is not None]
             summed = sum(known) if known else None
             unknown = bounds[_UNKNOWN][k]
-            values = [v for v in (summed, unknown) if v is not None]
-            out[name] = max(values) if values else None
+            known_values = [v for v in (summed, unknown) if v is not None]
+            out[name] = max(known_values) if known_values else None
     return out
 
 

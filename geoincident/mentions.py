@@ -134,11 +134,11 @@ def _phrase_automaton(left_role: dict[str, str], subsites: Collection[str]) -> A
     for p in subsites:
         table.setdefault(" ".join(p.lower().split()), [None, False])[1] = True
     keyed: dict[str, list[tuple]] = {}
-    for phrase, (role, is_subsite) in table.items():
+    for phrase, (left, is_subsite) in table.items():
         key = _words_only(phrase)
         if not key.strip():
             raise ValueError(f"lexicon/roles.json: the phrase {phrase!r} has no letter or digit")
-        keyed.setdefault(key, []).append((phrase, role, is_subsite))
+        keyed.setdefault(key, []).append((phrase, left, is_subsite))
     auto = ahocorasick.Automaton()
     for key, values in keyed.items():
         auto.add_word(f" {key} ", (len(key), tuple(values)))
