@@ -52,7 +52,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from geoincident.lexicon.scan import lower_same_length, peek
+from geoincident.lexicon.scan import peek, role_phrases, scan
 from geoincident.records import Candidate, Mention, Place
 
 __all__ = ["find_mentions", "resolve_in_context", "mention_event_index", "about_violence", "RoleLexicon", "role_lexicon"]
@@ -78,7 +78,8 @@ SMALL_FOREIGN_POPULATION = 100_000
 
 @dataclass(frozen=True)
 class RoleLexicon:
-    """``lexicon/roles.json`` compiled once: one automaton for the cue phrases, word sets."""
+    """``lexicon/roles.json`` compiled once: cue patterns, word sets, the violence automaton (the cue
+    and sub-site phrases are found by the shared keyword pass, :mod:`geoincident.lexicon.scan`)."""
 
     window: int
     left_role: dict[str, str]  # cue phrase (single-spaced, lower) -> role, "weak" or "" (neutral)
@@ -91,9 +92,6 @@ class RoleLexicon:
     area_nouns: frozenset[str]
     scope_locatives: frozenset[str]  # "in" of "In Gwadar, ..." (a locative that opens its clause)
     clause_openers: frozenset[str]  # "that" of "He said that in Gwadar, ..."
-    #: ahocorasick.Automaton: a boundary character + a lower-case left cue or sub-site phrase
-    #: -> (length, left role or None, sub-site?, the phrase)
-    phrases: Any
     violence: Any  # ahocorasick.Automaton: a boundary character + a case form of a violence word -> length
 
 
@@ -116,50 +114,6 @@ def _case_forms(phrase: str) -> set[str]:
     low = phrase.lower()
     title = " ".join(w[:1].upper() + w[1:] for w in low.split(" "))
     return {phrase, low, low.capitalize(), title, phrase.upper()}
-
-
-def _phrase_automaton(left_role: dict[str, str], subsites: Collection[str]) -> Any:
-    """One Aho-Corasick automaton for the lower-cased cue and sub-site phrases, run over the
-    text's :func:`_words_only` copy with each phrase entered as `` phrase `` (its own words-only
-    form between spaces): the pass reports whole words only (no "in" inside "killing" or
-    "India"), and the few hits are then checked against the lower-cased text itself (the
-    phrase as written, a character of ``_LEAD`` before it, no letter, digit, "_" or "-" after
-    it), so the rules loop over a few dozen hits. (A small automaton over a lower-cased copy is
-    as fast as a big one of every case form over the text, and truly case-insensitive.)"""
-    import ahocorasick
-
-    table: dict[str, list] = {}  # lower-case phrase -> [left role or None, sub-site?]
-    for phrase, role in left_role.items():
-        table.setdefault(phrase, [None, False])[0] = role
-    for p in subsites:
-        table.setdefault(" ".join(p.lower().split()), [None, False])[1] = True
-    keyed: dict[str, list[tuple]] = {}
-    for phrase, (left, is_subsite) in table.items():
-        key = _words_only(phrase)
-        if not key.strip():
-            raise ValueError(f"lexicon/roles.json: the phrase {phrase!r} has no letter or digit")
-        keyed.setdefault(key, []).append((phrase, left, is_subsite))
-    auto = ahocorasick.Automaton()
-    for key, values in keyed.items():
-        auto.add_word(f" {key} ", (len(key), tuple(values)))
-    auto.make_automaton()
-    return auto
-
-
-# ASCII letters (lowered) and digits stay, every other character becomes one space (non-ASCII ones
-# are first encoded as one "?" each), so offsets into the copy index the text too
-_WORD_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256)).translate(
-    bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
-)
-
-
-def _words_only(text: str) -> str:
-    """``text`` with every character but ASCII letters (lowered) and digits made a space.
-
-    >>> _words_only("Counter-Terrorism Department’s HQ")
-    'counter terrorism department s hq'
-    """
-    return text.encode("ascii", "replace").translate(_WORD_BYTES).decode("ascii")
 
 
 def _word_automaton(words: Collection[str], *, leads: str) -> Any:
@@ -214,7 +168,7 @@ def _about_violence(text: str, start: int, end: int) -> bool:
 
 
 class _TextCues:
-    """The cue phrases and sub-site phrases of one text, from one automaton pass over its
+    """The cue phrases and sub-site phrases of one text, from the shared keyword pass over its
     lower-cased copy; the rules then ask for the cue nearest to a place by bisection.
 
     >>> tc = _TextCues(role_lexicon(), "At least 3 were killed in Quetta, he told reporters in Kabul.")
@@ -228,27 +182,24 @@ class _TextCues:
 
     __slots__ = ("low", "cues", "cue_ends", "subsites")
 
-    def __init__(self, lex: RoleLexicon, text: str, *, low: str | None = None) -> None:
-        text = lower_same_length(text) if low is None else low  # offsets kept
+    def __init__(self, lex: RoleLexicon, text: str) -> None:
+        sc = scan(text)  # the article's keyword pass (kept for the other modules), offsets kept
+        text = sc.low
         cues: list[tuple[int, int, str, str]] = []
         subs: list[tuple[int, int]] = []
         n_text = len(text)
-        # a hit ends at the space after the phrase: index e of " " + words, so the phrase is text[e - n - 1 : e - 1]
-        for e, (n, values) in lex.phrases.iter(f" {_words_only(text)} "):
-            end = e - 1
-            start = end - n
+        for start, end, (phrase, role, is_subsite) in sc.hits["role"]:  # by end
             if start > 0 and text[start - 1] not in _LEAD:
                 continue
             if end < n_text:
                 after = text[end]
                 if after.isalnum() or after == "_" or after == "-":
                     continue
-            for phrase, role, is_subsite in values:
-                if text.startswith(phrase, start):
-                    if role is not None:
-                        cues.append((start, end, role, phrase))
-                    if is_subsite:
-                        subs.append((start, end))
+            if text.startswith(phrase, start):
+                if role is not None:
+                    cues.append((start, end, role, phrase))
+                if is_subsite:
+                    subs.append((start, end))
         self.low = text
         self.cues = cues  # by end (the automaton's order)
         self.cue_ends = [hit[1] for hit in cues]
@@ -297,14 +248,7 @@ def role_lexicon() -> RoleLexicon:
     from geoincident.lexicon import load
 
     data: dict[str, Any] = load("roles")
-    left_role: dict[str, str] = {}
-    for role, phrases in data["left_cues"].items():
-        for p in phrases:
-            left_role[" ".join(p.lower().split())] = role
-    for p in data["weak_prepositions"]:
-        left_role.setdefault(p.lower(), "weak")
-    for p in data.get("neutral_phrases", ()):
-        left_role[" ".join(p.lower().split())] = ""
+    left_role = {phrase: role for phrase, (role, _) in role_phrases().items() if role is not None}
     fillers = {w.lower() for w in data["right_fillers"]}
     gap = r"\s+(?:(?:" + _alternation(fillers) + r")\s+)*"
     right = {}
@@ -327,7 +271,6 @@ def role_lexicon() -> RoleLexicon:
         area_nouns=frozenset(data["area_nouns"]),
         scope_locatives=frozenset(w.lower() for w in data["scope_locatives"]),
         clause_openers=frozenset(w.lower() for w in data["clause_openers"]),
-        phrases=_phrase_automaton(left_role, data["subsites"]),
         violence=_word_automaton(data["violence_words"], leads=_LEAD + "-"),
     )
 
@@ -630,8 +573,7 @@ def find_mentions(
     if segments is not None:
         past_sentences = {*past_sentences, *(i for i, k in enumerate(segments) if k > 0)}
     starts = [s for s, _ in sentences]
-    kept = peek(text)  # the article's keyword pass, when find_dates/find_claims made it: its lower-cased text
-    tc = _TextCues(lex, text, low=kept.low if kept is not None else None)
+    tc = _TextCues(lex, text)
 
     # sub-sites first: a gazetteer name inside "Frontier Corps headquarters" is not a place of its own
     subs: list[_Item] = []

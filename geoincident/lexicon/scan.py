@@ -24,7 +24,7 @@ from typing import Any
 
 from geoincident.lexicon import load
 
-__all__ = ["Scan", "scan", "peek", "lower_same_length", "number_trigger_words", "TAGS"]
+__all__ = ["Scan", "scan", "peek", "lower_same_length", "number_trigger_words", "role_phrases", "words_only", "TAGS"]
 
 #: the kinds of hit a scan reports, and what each hit's value is
 TAGS: dict[str, str] = {
@@ -45,6 +45,7 @@ TAGS: dict[str, str] = {
     "suicide": "a suicide cue of event_types.json",
     "security": "a security-force word of event_types.json",
     "generic": "a generic attack cue of event_types.json",
+    "role": "a place-role cue or sub-site phrase of roles.json: (phrase, its role or None, sub-site?)",
 }
 
 
@@ -77,6 +78,38 @@ def _number_trigger_words() -> tuple[str, ...]:
     triggers = dict.fromkeys(words)
     triggers.update(dict.fromkeys(f"{a} {w}" for a in ("a", "an") for w in [*data["scales"], "dozen", *data["units"]]))
     return tuple(triggers)
+
+
+def role_phrases() -> dict[str, tuple[str | None, bool]]:
+    """The phrases of roles.json a place's role is read from, single-spaced and lower-case ->
+    (the role of a place right after it, "weak" or "" for a neutral phrase, or None; whether
+    it names a sub-site such as "Red Zone").
+
+    >>> role_phrases()["press conference in"], role_phrases()["red zone"]
+    (('statement', False), (None, True))
+    """
+    return _role_phrases()
+
+
+@functools.cache
+def _role_phrases() -> dict[str, tuple[str | None, bool]]:
+    data = load("roles")
+    left: dict[str, str] = {}
+    for role, phrases in data["left_cues"].items():
+        for p in phrases:
+            left[" ".join(p.lower().split())] = role
+    for p in data["weak_prepositions"]:
+        left.setdefault(p.lower(), "weak")
+    for p in data.get("neutral_phrases", ()):
+        left[" ".join(p.lower().split())] = ""
+    table: dict[str, tuple[str | None, bool]] = {phrase: (role, False) for phrase, role in left.items()}
+    for p in data["subsites"]:
+        key = " ".join(p.lower().split())
+        table[key] = (table[key][0] if key in table else None, True)
+    for phrase in table:
+        if not words_only(phrase).strip():
+            raise ValueError(f"lexicon/roles.json: the phrase {phrase!r} has no letter or digit")
+    return table
 
 
 def _phrases() -> dict[str, dict[str, Any]]:
@@ -113,6 +146,7 @@ def _phrases() -> dict[str, dict[str, Any]]:
     by_tag["suicide"] = dict.fromkeys((c.lower() for c in events["suicide_cues"]), "")
     by_tag["security"] = dict.fromkeys((c.lower() for c in events["security_words"]), "")
     by_tag["generic"] = dict.fromkeys((c.lower() for c in events["generic_attack_cues"]), "")
+    by_tag["role"] = {phrase: (phrase, role, sub) for phrase, (role, sub) in role_phrases().items()}
     return by_tag
 
 
@@ -124,8 +158,14 @@ _WORD_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in 
 )
 
 
-def _words_only(low: str) -> str:
-    return low.encode("ascii", "replace").translate(_WORD_BYTES).decode("ascii")
+def words_only(text: str) -> str:
+    """``text`` with every character but ASCII letters (lowered) and digits made a space, one
+    character for one, so that offsets into the copy index ``text`` too.
+
+    >>> words_only("Counter-Terrorism Department’s HQ")
+    'counter terrorism department s hq'
+    """
+    return text.encode("ascii", "replace").translate(_WORD_BYTES).decode("ascii")
 
 
 @functools.cache
@@ -137,7 +177,7 @@ def _automaton(tags: tuple[str, ...] | None = None) -> Any:
         if tags is not None and tag not in tags:
             continue
         for phrase, value in phrases.items():
-            key = _words_only(" ".join(phrase.lower().split()))
+            key = words_only(" ".join(phrase.lower().split()))
             if key.strip() and (tag, value) not in merged.get(key, ()):
                 merged.setdefault(key, []).append((tag, value))
     automaton = ahocorasick.Automaton()
@@ -179,7 +219,7 @@ def scan(text: str, *, tags: tuple[str, ...] | None = None) -> Scan:
     low = lower_same_length(text)
     hits: dict[str, list[tuple[int, int, Any]]] = {tag: [] for tag in TAGS}
     # a hit ends at the space after the word: index e of " " + words, so the word is low[e - n - 1 : e - 1]
-    for e, (n, values) in _automaton(tags).iter(f" {_words_only(low)} "):
+    for e, (n, values) in _automaton(tags).iter(f" {words_only(low)} "):
         for tag, value in values:
             hits[tag].append((e - n - 1, e - 1, value))
     found = Scan(text, low, hits)
