@@ -40,7 +40,7 @@ def corpus(n: int, *, size: int = 5000):
         while len(text) < size:
             text += "\n" + paragraphs[j % len(paragraphs)]
             j += 7
-        out.append(Article(id=f"{base.id}-{i}", text=text[: size + 400], published=base.published,
+        out.append(Article(id=f"{base.id}-{i}", text=text[: size + 400] if size else text, published=base.published,
                            source=base.source, dateline=base.dateline))
     return out
 
@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=100)
     ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--size", type=int, default=5000,
+                    help="pad each seed to at least this many characters (0: the seeds as they are)")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -92,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     from geoincident.mentions import find_mentions
     from geoincident.sentences import split_sentences
 
-    articles = corpus(args.articles)
+    articles = corpus(args.articles, size=args.size)
     for a in articles[:10]:
         extract(a, gazetteer=gaz)  # warm caches
     avg_kb = sum(len(a.text.encode()) for a in articles) / len(articles) / 1000
