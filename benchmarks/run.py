@@ -4,11 +4,14 @@
 2. the pipeline on synthetic reports (``generate.py``), each measurement in a fresh
    process: articles/s and MB/s for ``--jobs 1`` and ``--jobs 2``, peak memory of the
    main process and of the largest worker (VmHWM / ru_maxrss), the map build time,
-   and peak memory as the corpus grows (streaming: it should stay flat).
+   and peak memory as the corpus grows, with incidents built (``process(keep_records=False)``,
+   events spilled to disk) and without: both should stay flat. The peak is also taken when
+   clustering starts (after every article is read), to tell reading from building.
 
     python benchmarks/run.py                     # quick: 1,000 articles, memory at 1,000 and 5,000
     python benchmarks/run.py --full              # 10,000 articles, memory at 10,000 and 100,000
-    python benchmarks/run.py --articles 5000 --memory-sizes 10000,100000 --skip-others
+    python benchmarks/run.py --articles 4000 --memory-sizes 10000,100000 --skip-others
+    python benchmarks/run.py --child corpus.jsonl --jobs 2 --keep slim --trace   # where memory goes
 
 Speed is reported, never asserted: the machine is shared and noisy (±50 %).
 """
@@ -101,23 +104,30 @@ def child(argv: list[str]) -> None:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--keep", choices=("none", "slim", "all"), default="slim")
     parser.add_argument("--map", action="store_true")
+    parser.add_argument("--trace", action="store_true", help="tracemalloc: top allocations (slow)")
     args = parser.parse_args(argv)
 
     from geoincident import incidents
     from geoincident.gazetteer import Gazetteer
     from geoincident.pipeline import PipelineResult, iter_records, process
 
-    build_cpu = []
-    build = incidents.build_incidents
+    # where the time and the memory go: process() looks _cluster up in its module when it runs. Clustering
+    # starts once the last article is read: the peak so far is that of reading, extracting and spilling
+    marks: dict[str, float] = {}
+    cluster = incidents._cluster
 
-    def timed_build(*a, **kw):  # process() looks it up in its module when it runs
-        start = time.process_time()
-        try:
-            return build(*a, **kw)
-        finally:
-            build_cpu.append(time.process_time() - start)
+    def marked_cluster(table):
+        if len(table) and "cpu_cluster" not in marks:
+            marks.update(peak_kb_read=_vmhwm_kb(), rss_kb_read=_vmrss_kb(), cpu_cluster=time.process_time())
+            if args.trace:
+                _top_allocations("when clustering starts")
+        return cluster(table)
 
-    incidents.build_incidents = timed_build
+    incidents._cluster = marked_cluster
+    if args.trace:
+        import tracemalloc
+
+        tracemalloc.start()
     start = time.perf_counter()
     gazetteer = Gazetteer.default()  # loaded once here, with every layer a lookup needs;
     gazetteer.spot("Militants attacked Quetta.")  # forked workers share it
@@ -137,11 +147,14 @@ def child(argv: list[str]) -> None:
         keep = args.keep == "all"
         result = process([args.corpus], jobs=args.jobs, keep_records=keep, on_error=lambda err: None)
     seconds = time.perf_counter() - start
+    cpu_end = time.process_time()
+    if args.trace:
+        _top_allocations("when the incidents are built")
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = {
-        "cpu_main": time.process_time() - cpu_start,
+        "cpu_main": cpu_end - cpu_start,
         "cpu_workers": workers.ru_utime + workers.ru_stime,
-        "cpu_build": sum(build_cpu),
+        "cpu_build": cpu_end - marks.get("cpu_cluster", cpu_end),  # clustering and building
         "articles": result.articles,
         "errors": len(result.errors),
         "incidents": len(result.incidents),
@@ -149,6 +162,8 @@ def child(argv: list[str]) -> None:
         "load_seconds": load,
         "bytes": Path(args.corpus).stat().st_size,
         "peak_kb": _vmhwm_kb(),
+        "peak_kb_read": marks.get("peak_kb_read", 0),
+        "rss_kb_read": marks.get("rss_kb_read", 0),
         "worker_peak_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
     }
     if args.map:
@@ -169,13 +184,37 @@ def child(argv: list[str]) -> None:
 
 
 def _vmhwm_kb() -> int:
+    """Peak resident memory of this process so far, in KB."""
+    return _status_kb("VmHWM:") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _vmrss_kb() -> int:
+    """Resident memory of this process now, in KB (0 where /proc is missing)."""
+    return _status_kb("VmRSS:")
+
+
+def _status_kb(field: str) -> int:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field):
                 return int(line.split()[1])
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return 0
+
+
+def _top_allocations(when: str, *, top: int = 8) -> None:
+    """The lines of code holding the most memory (tracemalloc), on stderr."""
+    import tracemalloc
+
+    if not tracemalloc.is_tracing():
+        return
+    current, peak = tracemalloc.get_traced_memory()
+    stats = tracemalloc.take_snapshot().statistics("lineno")
+    print(f"tracemalloc {when}: {current / 2**20:,.0f} MB traced (peak {peak / 2**20:,.0f} MB)", file=sys.stderr)
+    for stat in stats[:top]:
+        frame = stat.traceback[0]
+        print(f"  {stat.size / 2**20:8,.1f} MB {stat.count:>10,} blocks  {frame.filename}:{frame.lineno}", file=sys.stderr)
 
 
 def measure(corpus: Path, *, jobs: int, keep: str = "slim", map: bool = False, timeout: float) -> dict:
@@ -191,7 +230,7 @@ def measure(corpus: Path, *, jobs: int, keep: str = "slim", map: bool = False, t
 
 KEPT = {
     "none": "nothing (iter_records, streamed)",
-    "slim": "compacted events (process, keep_records=False)",
+    "slim": "incidents built, no records (process, keep_records=False)",
     "all": "full records (process)",
 }
 
@@ -200,7 +239,7 @@ def pipeline_tables(args: argparse.Namespace, folder: Path) -> str:
     throughput = make_corpus(args.articles, folder=folder, seed=args.seed)
     rows = [
         "| jobs | articles | articles/s (wall) | MB/s | CPU s main | CPU s workers | articles per CPU s "
-        "| build_incidents CPU s | gazetteer load s | peak MB main | peak MB worker | incidents |",
+        "| build CPU s | gazetteer load s | peak MB main | peak MB worker | incidents |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     map_line = ""
@@ -220,9 +259,9 @@ def pipeline_tables(args: argparse.Namespace, folder: Path) -> str:
                 f"{r['map_bytes'] / 2**20:.1f} MB\n"
             )
     memory = [
-        "| articles | corpus MB | jobs | kept | seconds | CPU s main | build_incidents CPU s "
-        "| peak MB main | peak MB worker |",
-        "|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+        "| articles | corpus MB | jobs | kept | seconds | CPU s main | build CPU s "
+        "| peak MB main, reading | peak MB main | peak MB worker |",
+        "|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for n in args.memory_sizes:
         corpus = make_corpus(n, folder=folder, seed=args.seed)
@@ -233,7 +272,8 @@ def pipeline_tables(args: argparse.Namespace, folder: Path) -> str:
             r = measure(corpus, jobs=jobs, keep=keep, timeout=args.timeout)
             memory.append(
                 f"| {n:,} | {r['bytes'] / 2**20:,.0f} | {jobs} | {KEPT[keep]} | {r['seconds']:,.1f} | "
-                f"{r['cpu_main']:,.1f} | {r['cpu_build']:,.2f} | {r['peak_kb'] / 1024:,.0f} | "
+                f"{r['cpu_main']:,.1f} | {r['cpu_build']:,.2f} | {_mb(r.get('peak_kb_read'))} | "
+                f"{r['peak_kb'] / 1024:,.0f} | "
                 f"{r['worker_peak_kb'] / 1024:,.0f} |"
             )
     return (
@@ -242,8 +282,9 @@ def pipeline_tables(args: argparse.Namespace, folder: Path) -> str:
         + "\n"
         + map_line
         + "\n### Peak memory as the corpus grows\n\n"
-        + "Streamed with nothing kept, memory stays flat; building incidents holds every event and claim\n"
-        + "(with its quote) until the incidents are made, compacted to a few KB per article.\n\n"
+        + "Building incidents without records (`process(keep_records=False)`) keeps a few dozen bytes an\n"
+        + "event in memory and the events themselves in a temporary file, so its peak should not grow with\n"
+        + "the corpus. 'reading': the peak before clustering starts (extraction and spilling the events).\n\n"
         + "\n".join(memory)
         + "\n"
     )
@@ -286,6 +327,10 @@ def main(argv: list[str] | None = None) -> int:
         for name, output, _, _ in others:
             print(f"\n#### {name}\n\n{output}")
     return 0
+
+
+def _mb(kb: int | None) -> str:
+    return f"{kb / 1024:,.0f}" if kb else "-"
 
 
 def _sizes(text: str) -> list[int]:

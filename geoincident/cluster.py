@@ -5,8 +5,8 @@ driver cuts the inputs into partitions (runs of ``partition_size`` JSON lines, o
 ``partition_size`` files), each worker reads and extracts its partitions with the
 gazetteer it loaded once, and sends back only the small part of each record that
 incidents are built from (:func:`geoincident.pipeline.slim_record`). The driver then
-builds the incidents, exactly as :func:`geoincident.pipeline.process` does, so the
-incidents are the same as those of a single-process run.
+builds the incidents in flat memory, exactly as :func:`geoincident.pipeline.process`
+does, so the incidents are the same as those of a single-process run.
 
 Dask is an optional extra (``pip install 'geoincident[cluster]'``) and is imported
 only when these functions run. See ``docs/cluster.md``.
@@ -25,7 +25,6 @@ from typing import Any
 
 from geoincident.errors import GeoincidentError, InputError, UsageError
 from geoincident.pipeline import (
-    Compactor,
     ErrorHandler,
     PipelineResult,
     fast_record_pickling,
@@ -116,14 +115,17 @@ def extract_on_dask(
     gazetteer_paths: Sequence[str | Path] = (),
     on_error: ErrorHandler | None = None,
     keep_records: bool = False,
+    spill_dir: str | Path | None = None,
 ) -> PipelineResult:
     """Extract every article of ``inputs`` on the workers of ``client`` and build the incidents here.
 
     ``inputs``: files, folders or glob patterns (``"corpus/*.jsonl"``), as the
     workers see them (a shared file system). Partitions are computed in input order
-    and gathered one at a time, so the driver holds only the slim records (metadata
-    and events, see :func:`~geoincident.pipeline.slim_record`), compacted as
-    :func:`~geoincident.pipeline.process` compacts them; with
+    and gathered one at a time; the slim records (metadata and events, see
+    :func:`~geoincident.pipeline.slim_record`) go straight into
+    :func:`~geoincident.incidents.build_incidents_on_disk` (events waiting in a
+    temporary file in ``spill_dir``), so the driver's memory stays flat, exactly as
+    :func:`~geoincident.pipeline.process` with ``keep_records=False``; with
     ``keep_records=True`` the full records come back and are kept in the result.
     Bad inputs are collected in ``result.errors`` (and passed to ``on_error``).
 
@@ -132,7 +134,7 @@ def extract_on_dask(
     ...
     geoincident.errors.UsageError: ...
     """
-    from geoincident.incidents import build_incidents
+    from geoincident.incidents import build_incidents, build_incidents_on_disk
 
     build_incidents([], rule=rule)  # an unknown rule fails before the cluster works
     fast_record_pickling()
@@ -140,26 +142,30 @@ def extract_on_dask(
         inputs, partition_size=partition_size, gazetteer_paths=gazetteer_paths, slim=not keep_records
     )
     result = PipelineResult()
-    records: list[ArticleRecord] = []
-    keep = (lambda record: record) if keep_records else Compactor()
     futures = client.compute(bag.to_delayed())
-    try:
-        for future in futures:
-            for item in future.result():
-                if isinstance(item, GeoincidentError):
-                    result.errors.append(item)
-                    if on_error is not None:
-                        on_error(item)
-                    continue
-                result.articles += 1
-                records.append(keep(item))
-            future.release()
-    finally:
-        for future in futures:
-            future.cancel()
-    result.incidents = build_incidents(records, rule=rule)
+
+    def gathered() -> Iterator[ArticleRecord]:
+        # one partition at a time, in input order; each released as soon as it is read
+        try:
+            for future in futures:
+                for item in future.result():
+                    if isinstance(item, GeoincidentError):
+                        result.errors.append(item)
+                        if on_error is not None:
+                            on_error(item)
+                        continue
+                    result.articles += 1
+                    yield item
+                future.release()
+        finally:
+            for future in futures:
+                future.cancel()
+
     if keep_records:
-        result.records = records
+        result.records = list(gathered())
+        result.incidents = build_incidents(result.records, rule=rule)
+    else:
+        result.incidents = build_incidents_on_disk(gathered(), rule=rule, directory=spill_dir)
     return result
 
 

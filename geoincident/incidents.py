@@ -14,6 +14,10 @@ The rules are documented in ``docs/reconciliation.md``; in short:
   lowest and highest credible figures. Nothing is averaged; every claim stays behind its figure.
 * **Flags.** Discrepancies are stated in words: breakdowns that do not make the total, sources that
   disagree, parts that exceed a total, figures outside the range of the others.
+* **Memory.** :func:`build_incidents` holds every event until the incidents are made;
+  :func:`build_incidents_on_disk` gives the same incidents keeping only each event's clustering key in
+  memory (about 100 bytes), the events and then the incidents waiting in temporary files
+  (:mod:`geoincident.spill`), so its peak memory hardly grows with the corpus (``docs/cluster.md``).
 
 >>> build_incidents([])
 []
@@ -23,13 +27,17 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from bisect import bisect_left, bisect_right
+import itertools
+import sys
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self, overload
 
 from geoincident.errors import UsageError
 from geoincident.records import (
@@ -50,11 +58,16 @@ from geoincident.records import (
     Source,
 )
 
+if TYPE_CHECKING:
+    import numpy as np
+
 __all__ = [
     "RULES",
     "DEFAULT_RULE",
     "ClaimBounds",
+    "IncidentSequence",
     "build_incidents",
+    "build_incidents_on_disk",
     "claim_bounds",
     "incident_to_dict",
     "reconcile_claims",
@@ -359,7 +372,7 @@ def _reconcile_group(
         if other_parts and point is not None and c.qualifier == "exact":
             # the same number as one day of a breakdown another article gives (on that day, or with no
             # day of its own): that part again, not a figure for the whole incident
-            if other_parts.get((outcome, group, key, point), set()) - {c.article_id}:
+            if any(a != c.article_id for a in other_parts.get((outcome, group, key, point), ())):
                 continue
         whole.append(c)
     tiers = (
@@ -418,8 +431,10 @@ def _reconcile_group(
     for c in sorted(whole, key=lambda c: (c.article_id, c.start)):
         b = claim_bounds(c)
         if id(c) in used_ids:
-            if b.point is None and best is not None and (
-                (b.low is not None and b.low > best) or (b.high is not None and b.high < best)
+            if (
+                b.point is None
+                and best is not None
+                and ((b.low is not None and b.low > best) or (b.high is not None and b.high < best))
             ):
                 who = _describe_sources([c], sources)
                 flags.append(f"{what}: {_phrase(c)} ({who}) does not fit the best figure {best}")
@@ -605,6 +620,13 @@ def _part_index(claims: Iterable[Claim]) -> dict[tuple[str, str, str, int], set[
 
 
 # --------------------------------------------------------------------------- clustering
+#
+# Clustering needs every event before the first incident can be made, but only about 100 bytes of
+# each: its date interval as day numbers and the numbers of its places, article and actors.
+# _EventTable keeps just that, in columns of machine integers; the events themselves wait in a store (a
+# list for build_incidents, a SpillFile on disk for build_incidents_on_disk) until their incident is
+# built. _cluster (numpy: blocks by place, sweeps by date, edges as single integers, a union-find over
+# arrays) gives the groups; _built builds their incidents one at a time. Both builders run this code.
 
 
 def _parse_interval(text: str, precision: str) -> tuple[date, date] | None:
@@ -631,18 +653,6 @@ def _parse_interval(text: str, precision: str) -> tuple[date, date] | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class _EventInfo:
-    event: ArticleEvent
-    interval: tuple[date, date] | None
-    day: date | None  # the day of a day-precise date
-    strong: frozenset[str]  # site ids, parent ids and site districts
-    weak: frozenset[str]  # provinces of the sites
-    area: frozenset[str]  # keys of the area
-    actors: frozenset[str]
-    days: tuple[int, int] | None = None  # the interval as day numbers (date.toordinal), for speed
-
-
 def _place_keys(place: Place) -> set[str]:
     keys = {f"id:{place.place_id}"}
     if place.precision == "district":
@@ -652,13 +662,27 @@ def _place_keys(place: Place) -> set[str]:
     return keys
 
 
-def _info(event: ArticleEvent) -> _EventInfo:
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    """What places and actors an event names, as clustering compares them."""
+
+    strong: frozenset[str]  # site ids, parent ids and site districts
+    weak: frozenset[str]  # provinces of the sites
+    area: frozenset[str]  # keys of the area
+    actors: frozenset[str]
+
+
+def _interval_days(event: ArticleEvent) -> tuple[int, int] | None:
+    """The days (``date.toordinal``) the event's date may mean; for an undated event, the days before publication."""
     interval = _parse_interval(event.date, event.date_precision)
     if interval is None and not event.date and event.published:
         published = _parse_interval(event.published, "day")
         if published is not None:
             interval = (published[0] - timedelta(days=UNDATED_LOOKBACK_DAYS), published[1])
-    day = interval[0] if interval and interval[0] == interval[1] else None
+    return (interval[0].toordinal(), interval[1].toordinal()) if interval is not None else None
+
+
+def _profile(event: ArticleEvent) -> _Profile:
     strong: set[str] = set()
     weak: set[str] = set()
     for s in event.sites:
@@ -675,8 +699,7 @@ def _info(event: ArticleEvent) -> _EventInfo:
             weak.add(f"province:{province.casefold()}")
     area = _place_keys(event.area) if event.area is not None else set()
     actors = frozenset(a.casefold() for a in event.actors if a)
-    days = (interval[0].toordinal(), interval[1].toordinal()) if interval is not None else None
-    return _EventInfo(event, interval, day, frozenset(strong), frozenset(weak), frozenset(area), actors, days)
+    return _Profile(frozenset(strong), frozenset(weak), frozenset(area), actors)
 
 
 def _event_key(event: ArticleEvent) -> tuple:
@@ -689,135 +712,597 @@ def _event_key(event: ArticleEvent) -> tuple:
     )
 
 
-def _gap(a: _EventInfo, b: _EventInfo) -> int | None:
-    if a.days is None or b.days is None:
-        return None
-    return max(0, b.days[0] - a.days[1], a.days[0] - b.days[1])
+class _Interner:
+    """Each distinct value stored once, by number."""
+
+    __slots__ = ("numbers", "values")
+
+    def __init__(self) -> None:
+        self.numbers: dict[Any, int] = {}
+        self.values: list[Any] = []
+
+    def __call__(self, value: Any) -> int:
+        number = self.numbers.get(value)
+        if number is None:
+            number = self.numbers[value] = len(self.values)
+            self.values.append(value)
+        return number
+
+    def ranks(self) -> list[int]:
+        """The rank of each number's value in sorted order."""
+        ranks = [0] * len(self.values)
+        for rank, number in enumerate(sorted(range(len(self.values)), key=self.values.__getitem__)):
+            ranks[number] = rank
+        return ranks
 
 
-def _compatible(a: _EventInfo, b: _EventInfo, gap: int | None) -> bool:
-    """Whether two events (``gap`` days apart, see :func:`_gap`) may report one real event."""
-    if a.event.article_id == b.event.article_id:
-        return False
-    if gap is not None and gap > DATE_WINDOW_DAYS:
-        return False
-    if a.actors and b.actors and not (a.actors & b.actors):
-        return False
-    if a.strong and b.strong:
-        shared = bool(a.strong & b.strong)
-    elif a.strong or b.strong:
-        sited, bare = (a, b) if a.strong else (b, a)
-        shared = bool(bare.area & (sited.strong | sited.weak | sited.area))
-    else:
-        shared = bool(a.area & b.area)
-    if not shared:
-        return False
-    # without a date on one side, only a shared site (not a shared area) of an event of the same kind
-    # is enough: an undated report is of a recent event, a recalled one has its own old date
-    return gap is not None or (bool(a.strong & b.strong) and a.event.kind == b.event.kind)
+_NO_DAY = -(2**31)  # the interval of an event that has no date
 
 
-def _candidate_pairs(
-    infos: Sequence[_EventInfo],
-    members: list[int],
-    pairs: set[int],
-    *,
-    only_across: set[int] | None = None,
-) -> None:
-    """Add the pairs of ``members`` whose dates are within the window of each other.
+class _EventTable:
+    """The clustering key of every event, in columns of machine integers: about 100 bytes an event.
 
-    A pair of events ``i < j`` is stored as the one number ``i * len(infos) + j`` (a million pairs
-    of tuples would take three times the memory).
-
-    Dated members are swept in order of their start dates, so the work grows with the pairs found,
-    not with the square of the block. With ``only_across``, only pairs of one member in it and one not
-    are wanted: each side is swept against the other, never against itself. An undated member pairs
-    with every (wanted) member.
+    Strings (dates, place ids, place keys, actors) are numbered once each; an event holds their numbers:
+    its sites' place ids, strong and weak place keys as runs of a flat array ("compressed sparse rows":
+    an event's run ends where its ``*_end`` says), its area and its actors as the number of a distinct
+    set. ``store`` holds the events and sources themselves (a list, or a
+    :class:`~geoincident.spill.SpillFile`) and gives them back by the number its ``append`` returned.
+    Events are numbered in order of arrival.
     """
-    window = timedelta(days=DATE_WINDOW_DAYS)
-    n = len(infos)
 
-    def by_start(group: Iterable[int]) -> list[int]:
-        return sorted((m for m in group if infos[m].interval is not None), key=lambda m: infos[m].interval)
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.source_ref = array("q")  # by entry (a record, or an event given alone): its stored Source
+        self.ref = array("q")  # by event: the stored event
+        self.entry = array("i")  # by event: the entry whose Source names its article
+        self.date = array("i")
+        self.kind = array("i")
+        self.index = array("i")
+        self.start = array("i")  # first and last day the date may mean, _NO_DAY when undated
+        self.end = array("i")
+        self.site_ids, self.site_end = array("i"), array("i")  # sorted place ids of the sites
+        self.strong, self.strong_end = array("i"), array("i")  # place keys, sorted
+        self.weak, self.weak_end = array("i"), array("i")
+        self.area = array("i")  # number of a frozenset of place keys
+        self.actors = array("i")  # number of a frozenset of casefolded actor names
+        self.dates, self.kinds, self.place_ids = _Interner(), _Interner(), _Interner()
+        self.keys = _Interner()  # place keys ("id:...", "district:...", "province:...")
+        self.areas = _Interner()
+        self.actor_sets = _Interner()
+        self.parts: dict[tuple[str, str, str, int], tuple[str, ...]] = {}  # see _flush_parts
+        self._pending: list[Claim] = []  # claims of the article being read, for its breakdowns
+        self._pending_article: str | None = None
+        self._article_ids = _ArticleIds()  # of each entry; numbered by order()
 
-    if only_across is None:
-        dated = by_start(members)
-        starts = [infos[m].interval[0] for m in dated]  # type: ignore[index]
-        for k, i in enumerate(dated):
-            end = infos[i].interval[1] + window  # type: ignore[index]
-            j = k + 1
-            while j < len(dated) and starts[j] <= end:
-                pairs.add(i * n + dated[j] if i < dated[j] else dated[j] * n + i)
-                j += 1
-    else:
-        sides = (by_start(m for m in members if m not in only_across), by_start(only_across & set(members)))
-        for this, other in (sides, sides[::-1]):
-            starts = [infos[m].interval[0] for m in other]  # type: ignore[index]
-            for i in this:
-                first, last = infos[i].interval  # type: ignore[misc]
-                # members of the other side that start on or after this one (strictly after, from the
-                # second side, so that a pair starting on the same day is not counted from both)
-                j = (bisect_left if this is sides[0] else bisect_right)(starts, first)
-                while j < len(other) and starts[j] <= last + window:
-                    pairs.add(i * n + other[j] if i < other[j] else other[j] * n + i)
-                    j += 1
-    for i in members:
-        if infos[i].interval is not None:
+    def __len__(self) -> int:
+        return len(self.ref)
+
+    def add(self, item: ArticleRecord | ArticleEvent) -> None:
+        if isinstance(item, ArticleRecord):
+            a = item.article
+            events = item.events
+            source = Source(
+                a.id,
+                a.source or next((e.source for e in events if e.source), ""),
+                a.url,
+                a.published,
+                a.title,
+            )
+        elif isinstance(item, ArticleEvent):
+            events = (item,)
+            source = Source(item.article_id, item.source, item.url, item.published)
+        else:
+            raise UsageError(
+                f"build_incidents takes ArticleRecord or ArticleEvent values, not {type(item).__name__}"
+            )
+        if source.article_id != self._pending_article:
+            self._flush_parts()
+            self._pending_article = source.article_id
+        self.source_ref.append(self.store.append(source))
+        self._article_ids.add(source.article_id)
+        entry = len(self.source_ref) - 1
+        for event in events:
+            if event.article_id != source.article_id:  # an event of another article: its own entry
+                self.source_ref.append(
+                    self.store.append(Source(event.article_id, event.source, event.url, event.published))
+                )
+                self._article_ids.add(event.article_id)
+                self._add_event(event, entry=len(self.source_ref) - 1)
+            else:
+                self._add_event(event, entry=entry)
+
+    def _add_event(self, event: ArticleEvent, *, entry: int) -> None:
+        self.ref.append(self.store.append(event))
+        self.entry.append(entry)
+        self.date.append(self.dates(event.date))
+        self.kind.append(self.kinds(event.kind))
+        self.index.append(event.index)
+        days = _interval_days(event)
+        self.start.append(_NO_DAY if days is None else days[0])
+        self.end.append(_NO_DAY if days is None else days[1])
+        self.site_ids.extend([self.place_ids(p) for p in sorted(s.place_id for s in event.sites)])
+        self.site_end.append(len(self.site_ids))
+        profile, keys = _profile(event), self.keys
+        self.strong.extend(sorted(keys(k) for k in profile.strong))
+        self.strong_end.append(len(self.strong))
+        self.weak.extend(sorted(keys(k) for k in profile.weak))
+        self.weak_end.append(len(self.weak))
+        self.area.append(self.areas(frozenset(keys(k) for k in profile.area)))
+        self.actors.append(self.actor_sets(profile.actors))
+        self._pending.extend(event.claims)
+
+    def _flush_parts(self) -> None:
+        """Add the breakdowns of the article just read to ``parts``: (outcome, group, day, count) -> articles.
+
+        A breakdown is a sentence of one article, so the index of the whole corpus is the union of each
+        article's. Only whether some *other* article gives a part is ever asked, so two article ids a key
+        are enough.
+        """
+        if self._pending:
+            for (outcome, group, day, count), ids in _part_index(self._pending).items():
+                key = (sys.intern(outcome), sys.intern(group), sys.intern(day), count)
+                kept = self.parts.get(key, ())
+                if len(kept) < 2:
+                    self.parts[key] = tuple(sorted(set(kept) | ids))[:2]
+        self._pending = []
+
+    def finish(self) -> None:
+        self._flush_parts()
+        self._pending_article = None
+
+    def article_of_event(self) -> np.ndarray:
+        """By event: the rank of its article id among the distinct ids (after :meth:`order`)."""
+        return self._article_ids.rank[_ints(self.entry)]
+
+    def source(self, article_id: str) -> Source | None:
+        """The Source of the first entry of an article (after :meth:`order`)."""
+        ids = self._article_ids
+        rank = ids.rank_of(article_id)
+        return None if rank is None else self.store[self.source_ref[ids.first[rank]]]
+
+    def source_of_event(self, event_number: int) -> Source:
+        ids = self._article_ids
+        return self.store[self.source_ref[ids.first[ids.rank[self.entry[event_number]]]]]
+
+    def order(self) -> np.ndarray:
+        """Event numbers sorted by :func:`_event_key` (ties in order of arrival), as a stable sort of the events."""
+        import numpy as np
+
+        n = len(self)
+        if not n:
+            return np.empty(0, dtype=np.int64)
+        # the rank of each event's tuple of place ids, from the ranks of the ids
+        id_rank, ids, ends = self.place_ids.ranks(), self.site_ids, self.site_end
+        tuples: dict[tuple[int, ...], int] = {}
+        numbers = array("q")
+        begin = 0
+        for end in ends:
+            numbers.append(tuples.setdefault(tuple([id_rank[k] for k in ids[begin:end]]), len(tuples)))
+            begin = end
+        distinct = list(tuples)  # by number
+        del tuples
+        tuple_rank = np.empty(len(distinct), dtype=np.int64)
+        tuple_rank[sorted(range(len(distinct)), key=distinct.__getitem__)] = np.arange(len(distinct))
+        del distinct
+        everything = np.arange(n)
+        self._article_ids.number()
+        return np.lexsort(
+            (
+                everything,
+                _ints(self.index),
+                self.article_of_event(),
+                tuple_rank[_ints(numbers)],
+                np.array(self.kinds.ranks())[_ints(self.kind)],
+                np.array(self.dates.ranks())[_ints(self.date)],
+            )
+        )
+
+
+class _ArticleIds:
+    """The article id of each entry, as UTF-8 in one byte string (a few bytes an article, not a str object).
+
+    Once every entry is in (:meth:`number`): ``rank``, by entry, the rank of its article id among the
+    distinct ids (equal ids, equal rank; UTF-8 bytes sort as the str do); ``first``, by rank, the first
+    entry of that article, whose Source stands for it; ``distinct``, the distinct ids sorted, to find an
+    id's rank.
+    """
+
+    def __init__(self) -> None:
+        self.blob = bytearray()
+        self.ends = array("q")
+        self.plain = True  # no id holds a NUL character (fixed-width bytes would drop a trailing one)
+
+    def add(self, article_id: str) -> None:
+        data = article_id.encode("utf-8", "surrogatepass")
+        self.plain = self.plain and b"\0" not in data
+        self.blob += data
+        self.ends.append(len(self.blob))
+
+    def number(self) -> None:
+        import numpy as np
+
+        ends = _ints(self.ends)
+        starts = np.concatenate(([0], ends[:-1])) if len(ends) else ends
+        ids: Any
+        if self.plain:
+            ids = np.array(
+                [bytes(self.blob[f:l]) for f, l in zip(starts.tolist(), ends.tolist())], dtype=bytes
+            )
+        else:
+            ids = np.array(
+                [
+                    self.blob[f:l].decode("utf-8", "surrogatepass")
+                    for f, l in zip(starts.tolist(), ends.tolist())
+                ],
+                dtype=object,
+            )
+        self.blob, self.ends = bytearray(), array("q")
+        self.distinct, self.rank = np.unique(ids, return_inverse=True)
+        self.rank = self.rank.astype(np.int64).reshape(-1)
+        del ids
+        first = np.full(len(self.distinct), len(self.rank), dtype=np.int64)
+        np.minimum.at(first, self.rank, np.arange(len(self.rank)))
+        self.first = first
+
+    def rank_of(self, article_id: str) -> int | None:
+        import numpy as np
+
+        key: Any = (
+            article_id.encode("utf-8", "surrogatepass") if self.distinct.dtype.kind == "S" else article_id
+        )
+        k = int(np.searchsorted(self.distinct, key))
+        if k < len(self.distinct) and self.distinct[k] == key:
+            return k
+        return None
+
+
+def _ints(values: array) -> np.ndarray:
+    """An array of the array module as 64-bit integers (products of numbers must not overflow)."""
+    import numpy as np
+
+    if not len(values):
+        return np.empty(0, dtype=np.int64)
+    return np.frombuffer(values, dtype=np.int32 if values.typecode == "i" else np.int64).astype(np.int64)
+
+
+def _runs(flat: array, ends: array) -> tuple[np.ndarray, np.ndarray]:
+    """The values of compressed sparse rows (32-bit, as they are) and the length of each row."""
+    import numpy as np
+
+    values = np.frombuffer(flat, dtype=np.int32) if len(flat) else np.empty(0, dtype=np.int32)
+    return values, np.diff(_ints(ends), prepend=0)
+
+
+def _cluster(table: _EventTable) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Which events report one real event: the event numbers in :func:`_event_key` order, and the groups.
+
+    Each group is an array of positions in that order, ascending; groups come in order of their first
+    position. Deterministic whatever the order of arrival.
+
+    Events are compared only when they share a place key (a "block"), and within a block only when
+    their dates are within :data:`DATE_WINDOW_DAYS` (a sweep over start dates, so the work grows with
+    the pairs found, not with the square of the block). Sharing a block is sharing a place, so what is
+    left to check of a pair is its articles, dates and actors, all arrays; the place keys two sited
+    events share are counted from their keys. The pairs that may be one event become
+    edges, one 64-bit number each, merged greedily in order of (gap in days, most shared places first,
+    positions) by a union-find that keeps each group within the rules (one article once, overlapping
+    sites and actors, at most :data:`MAX_SPAN_DAYS`).
+    """
+    import numpy as np
+
+    order = table.order()
+    n = len(order)
+    if n == 0:
+        return order, []
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n)
+    cols = _Columns(
+        start=_ints(table.start)[order],
+        end=_ints(table.end)[order],
+        article=table.article_of_event()[order],
+        kind=_ints(table.kind)[order],
+        area=_ints(table.area)[order],
+        actors=_ints(table.actors)[order],
+        areas=table.areas.values,
+        actor_sets=table.actor_sets.values,
+    )
+    edges = _edges(table, cols, position)
+    return order, _union(edges, table, cols, order)
+
+
+@dataclass(slots=True)
+class _Columns:
+    """Columns of the events in :func:`_event_key` order, for comparing pairs."""
+
+    start: np.ndarray
+    end: np.ndarray
+    article: np.ndarray
+    kind: np.ndarray
+    area: np.ndarray
+    actors: np.ndarray
+    areas: list[frozenset[int]]
+    actor_sets: list[frozenset[str]]
+
+
+def _split(codes: np.ndarray, n: int) -> dict[int, tuple[int, int]]:
+    """Key -> the run of ``codes`` (sorted ``key * n + position``) that holds its events."""
+    import numpy as np
+
+    if not len(codes):
+        return {}
+    key = codes // n
+    cuts = np.flatnonzero(np.diff(key)) + 1
+    firsts = np.concatenate(([0], cuts)).tolist()
+    lasts = np.concatenate((cuts, [len(codes)])).tolist()
+    return {k: (f, l) for k, f, l in zip(key[firsts].tolist(), firsts, lasts)}
+
+
+def _edges(table: _EventTable, cols: _Columns, position: np.ndarray) -> np.ndarray:
+    """Pairs of events that may report one event, sorted in the order the union-find takes them.
+
+    Each edge is one number: the rank of its gap (undated last) and of its shared places (most first),
+    then the pair ``i * n + j``. Blocks: events with sites meet on their sites and districts; an event
+    that names only an area meets the other area-only events on its area keys, and sited events through
+    their district, province or area (a "cross" block, so that all the sited events of a province are not
+    paired with each other). Pairs are made and checked a bounded chunk at a time; two sited events that
+    share several keys meet in several blocks, and are kept in the block of the first key they share.
+    """
+    import numpy as np
+
+    n = len(position)
+    strong, strong_len = _runs(table.strong, table.strong_end)
+    weak, weak_len = _runs(table.weak, table.weak_end)
+    areas = [sorted(a) for a in cols.areas]
+    area_keys = np.fromiter((k for a in table.area for k in areas[a]), dtype=np.int64)  # by event
+    area_len = np.array([len(a) for a in areas], dtype=np.int64)[_ints(table.area)]
+    sited = strong_len > 0  # by event
+    bare = ~sited & (area_len > 0)
+    width = int((strong_len + area_len).max()) + 1  # more than any count of shared keys
+
+    def memberships(values: np.ndarray, lengths: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+        """Sorted ``key * n + position`` of each key of each event (of those in ``mask``); each once,
+        as an event's keys are a set."""
+        owners = np.repeat(position, lengths)
+        if mask is not None:
+            values, owners = values[mask], owners[mask]
+        codes = values.astype(np.int64)
+        codes *= n
+        codes += owners
+        del owners
+        codes.sort()
+        return codes
+
+    def ranked(i: np.ndarray, j: np.ndarray, shared: np.ndarray | int) -> np.ndarray:
+        dated = (cols.start[i] != _NO_DAY) & (cols.start[j] != _NO_DAY)
+        gap = np.where(dated, _gap(cols, i, j), DATE_WINDOW_DAYS + 1)
+        count = shared + _pairwise(cols.area[i], cols.area[j], cols.areas, lambda a, b: len(a & b))
+        return (gap * width + (width - 1 - count)) * (n * n) + i * n + j
+
+    # sited events: every pair of a block of a site or district key
+    same = memberships(strong, strong_len)  # only sited events have strong keys
+    by_position = _Runs(strong, strong_len, position)
+    found = []
+    seen: set[bytes] = set()  # a site's id and its district often hold the same events: sweep once
+    for key, (f, l) in _split(same, n).items():
+        if l - f < 2:
             continue
-        for j in members:
-            if i != j and (only_across is None or ((i in only_across) != (j in only_across))):
-                pairs.add(i * n + j if i < j else j * n + i)
+        block = same[f:l] % n
+        digest = hashlib.blake2b(block.tobytes(), digest_size=16).digest()
+        if digest in seen:
+            continue
+        seen.add(digest)
+        for i, j in _window_pairs(cols.start, cols.end, block, None):
+            i, j = _fit(i, j, cols, undated_ok=True)
+            first, count = by_position.shared(i, j, same, n)
+            kept = first == key  # made once: in the block of the first key the two share
+            found.append(ranked(i[kept], j[kept], count[kept]))
+    del seen, same, by_position
 
-
-def _cluster(events: Sequence[ArticleEvent]) -> list[list[ArticleEvent]]:
-    """Groups of article events that report one real event. Deterministic whatever the input order."""
-    infos = [_info(e) for e in sorted(events, key=_event_key)]
-    # Candidate pairs share a block key. Events with sites meet on their sites and districts; an event
-    # that names only an area meets sited events through their district, province or area (a "cross"
-    # block, so that all the sited events of a province are not paired with each other).
-    same: dict[str, list[int]] = defaultdict(list)
-    cross: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    for i, info in enumerate(infos):
-        if info.strong:
-            for key in info.strong:
-                same[key].append(i)
-            for key in info.strong | info.weak | info.area:
-                cross[key][0].append(i)
-        elif info.area:
-            for key in info.area:
-                same[f"area-only:{key}"].append(i)
-                cross[key][1].append(i)
-    pairs: set[int] = set()
-    blocks: set[tuple[int, ...]] = set()  # a site's id and its district often hold the same events
-    for members in same.values():
-        if len(members) > 1 and tuple(members) not in blocks:
-            blocks.add(tuple(members))
-            _candidate_pairs(infos, members, pairs)
-    crossed: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
-    for sited, bare in cross.values():
-        if sited and bare and (tuple(sited), tuple(bare)) not in crossed:
-            crossed.add((tuple(sited), tuple(bare)))
-            _candidate_pairs(infos, sited + bare, pairs, only_across=set(bare))
-    # Edges in order of (gap, most shared places first, i, j), each one number: the rank of its gap
-    # (undated last) and of its shared places, then the pair
-    n = len(infos)
-    width = max((len(x.strong) + len(x.area) for x in infos), default=0) + 1  # > any shared count
-    edges = []
-    for pair in pairs:
-        i, j = divmod(pair, n)
-        a, b = infos[i], infos[j]
-        gap = _gap(a, b)
-        if _compatible(a, b, gap):
-            shared = len(a.strong & b.strong) + len(a.area & b.area)
-            rank = (DATE_WINDOW_DAYS + 1 if gap is None else gap) * width + (width - 1 - shared)
-            edges.append(rank * n * n + pair)
+    # events that name only an area: with each other on their area keys, with sited events on any key
+    others = []
+    lone = memberships(area_keys, area_len, np.repeat(bare, area_len))
+    lone_runs = _split(lone, n)
+    for f, l in lone_runs.values():
+        if l - f > 1:
+            for i, j in _window_pairs(cols.start, cols.end, lone[f:l] % n, None):
+                i, j = _fit(i, j, cols)
+                others.append(i * n + j)
+    if lone_runs:
+        wanted = np.array(sorted(lone_runs), dtype=np.int64)
+        cross = np.unique(
+            np.concatenate(
+                (
+                    memberships(strong, strong_len, np.isin(strong, wanted)),
+                    memberships(weak, weak_len, np.repeat(sited, weak_len) & np.isin(weak, wanted)),
+                    memberships(area_keys, area_len, np.repeat(sited, area_len) & np.isin(area_keys, wanted)),
+                )
+            )
+        )
+        for k, (f, l) in _split(cross, n).items():
+            b_f, b_l = lone_runs[k]
+            for i, j in _window_pairs(cols.start, cols.end, cross[f:l] % n, lone[b_f:b_l] % n):
+                i, j = _fit(i, j, cols)
+                others.append(i * n + j)
+        del cross
+    if others:  # an area-only event shares no site; it may meet another on several keys
+        pairs = np.unique(np.concatenate(others))
+        del others
+        found.append(ranked(pairs // n, pairs % n, 0))
+    edges = np.concatenate(found) if found else np.empty(0, dtype=np.int64)
+    del found
     edges.sort()
+    return edges
 
-    parent = list(range(len(infos)))
-    articles = [{info.event.article_id} for info in infos]
-    days = [(info.day, info.day) for info in infos]
-    strong = [set(info.strong) for info in infos]
-    actors = [set(info.actors) for info in infos]
+
+class _Runs:
+    """The strong place keys of each event, by position, as runs of one flat array."""
+
+    def __init__(self, flat: np.ndarray, lengths: np.ndarray, position: np.ndarray) -> None:
+        import numpy as np
+
+        self.flat = flat
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # by event
+        by_position = np.empty(len(position), dtype=np.int64)
+        by_position[position] = np.arange(len(position))  # position -> event
+        self.start = starts[by_position]
+        self.length = lengths[by_position]
+
+    def shared(
+        self, i: np.ndarray, j: np.ndarray, members: np.ndarray, n: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """For each pair, the first key of ``i`` that ``j`` has too and how many they share.
+
+        ``members`` are the sorted ``key * n + position`` of every key of every event.
+        """
+        import numpy as np
+
+        if not len(i):
+            return i, i
+        reps = self.length[i]
+        ends = np.cumsum(reps)
+        firsts = ends - reps
+        index = np.repeat(self.start[i] - firsts, reps) + np.arange(int(ends[-1]))
+        keys = self.flat[index].astype(np.int64)
+        codes = keys * n + np.repeat(j, reps)
+        found = np.searchsorted(members, codes)
+        has = members[np.minimum(found, len(members) - 1)] == codes
+        count = np.add.reduceat(has.astype(np.int64), firsts)
+        first = np.minimum.reduceat(np.where(has, keys, np.iinfo(np.int64).max), firsts)
+        return first, count
+
+
+def _gap(cols: _Columns, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    return np.maximum(0, np.maximum(cols.start[j] - cols.end[i], cols.start[i] - cols.end[j]))
+
+
+def _pairwise(
+    a: np.ndarray, b: np.ndarray, values: Sequence[Any], check: Callable[[Any, Any], Any]
+) -> np.ndarray:
+    """``check(values[a[k]], values[b[k]])`` for every k, computed once per distinct pair of numbers."""
+    import numpy as np
+
+    if not len(a):
+        return np.empty(0, dtype=np.int64)
+    m = len(values)
+    combos, inverse = np.unique(a * m + b, return_inverse=True)
+    return np.array([check(values[c // m], values[c % m]) for c in combos.tolist()], dtype=np.int64)[inverse]
+
+
+def _fit(
+    i: np.ndarray, j: np.ndarray, cols: _Columns, *, undated_ok: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of a block that may be one event: other articles, close dates, overlapping actors.
+
+    The block holds their shared place. Without a date on one side, only a shared site (a block of sited
+    events, ``undated_ok``) of an event of the same kind is enough: an undated report is of a recent
+    event, a recalled one has its own old date.
+    """
+    import numpy as np
+
+    dated = (cols.start[i] != _NO_DAY) & (cols.start[j] != _NO_DAY)
+    keep = (cols.article[i] != cols.article[j]) & np.where(
+        dated, _gap(cols, i, j) <= DATE_WINDOW_DAYS, undated_ok & (cols.kind[i] == cols.kind[j])
+    )
+    i, j = i[keep], j[keep]
+    agree = _pairwise(
+        cols.actors[i], cols.actors[j], cols.actor_sets, lambda a, b: not (a and b and a.isdisjoint(b))
+    )
+    keep = agree.astype(bool)
+    return i[keep], j[keep]
+
+
+#: pairs made and checked at a time (a few MB of arrays)
+_PAIRS_AT_ONCE = 16_384
+
+
+def _window_pairs(
+    start: np.ndarray, end: np.ndarray, members: np.ndarray, bare: np.ndarray | None
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Pairs of a block whose dates are within the window, in chunks: positions ``(i, j)``, ``i < j``.
+
+    Dated members are sorted by start date; each is paired with the members after it that start no later
+    than its end plus the window. With ``bare``, only pairs of one member of ``members`` (sited) and one of
+    ``bare`` are made: each side is swept against the other. An undated member pairs with every (wanted)
+    member. Every pair of the block is made once.
+    """
+    import numpy as np
+
+    window, chunk = DATE_WINDOW_DAYS, _PAIRS_AT_ONCE
+
+    def by_start(group: np.ndarray) -> np.ndarray:
+        dated = group[start[group] != _NO_DAY]
+        return dated[np.lexsort((dated, end[dated], start[dated]))]
+
+    def sweep(this: np.ndarray, other: np.ndarray, lo: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        hi = np.searchsorted(start[other], end[this] + window, side="right")
+        counts = np.maximum(hi - lo, 0)
+        done = np.concatenate(([0], np.cumsum(counts)))  # pairs made before each member
+        begin = 0
+        while begin < len(this):
+            stop = max(begin + 1, int(np.searchsorted(done, done[begin] + chunk, side="right")) - 1)
+            c = counts[begin:stop]
+            total = int(done[stop] - done[begin])
+            if total:
+                offsets = np.repeat(lo[begin:stop] - np.cumsum(c) + c, c) + np.arange(total)
+                yield np.repeat(this[begin:stop], c), other[offsets]
+            begin = stop
+
+    def pair_all(this: np.ndarray, other: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        step = max(1, chunk // max(1, len(other)))
+        for k in range(0, len(this), step):
+            part = this[k : k + step]
+            if len(part) and len(other):
+                yield np.repeat(part, len(other)), np.tile(other, len(part))
+
+    if bare is None:
+        dated = by_start(members)
+        undated = members[start[members] == _NO_DAY]
+        made = [sweep(dated, dated, np.arange(1, len(dated) + 1)), pair_all(undated, dated)]
+        made += [pair_all(undated[k : k + 1], undated[k + 1 :]) for k in range(len(undated))]
+    else:
+        sited, lone = by_start(members), by_start(bare)
+        # sited events against the bare that start on or after them, bare ones against the sited that
+        # start strictly after them: a pair starting on the same day is made once
+        made = [
+            sweep(sited, lone, np.searchsorted(start[lone], start[sited], side="left")),
+            sweep(lone, sited, np.searchsorted(start[sited], start[lone], side="right")),
+            pair_all(members[start[members] == _NO_DAY], bare),
+            pair_all(bare[start[bare] == _NO_DAY], sited),
+        ]
+    for i, j in itertools.chain.from_iterable(made):
+        yield np.minimum(i, j), np.maximum(i, j)
+
+
+def _union(edges: np.ndarray, table: _EventTable, cols: _Columns, order: np.ndarray) -> list[np.ndarray]:
+    """Merge events along ``edges`` (in their order) while each group stays within the rules; the groups.
+
+    A group's state is kept at its root (its first position): first and last day and the number of its
+    set of actors in arrays, its articles and strong place keys as sorted tuples (a few hundred bytes a
+    group of several events; a lone event's are its own).
+    """
+    import numpy as np
+
+    n = len(order)
+
+    def column(values: np.ndarray) -> array:
+        out = array("q")
+        out.frombytes(np.ascontiguousarray(values, dtype=np.int64).tobytes())
+        return out
+
+    parent = array("q", range(n))
+    day = np.where((cols.start == cols.end) & (cols.start != _NO_DAY), cols.start, _NO_DAY)
+    first, last = column(day), column(day)  # _NO_DAY: no day-precise date
+    del day
+    article = column(cols.article)
+    actors = column(cols.actors)
+    event_of = column(order)
+    strong, strong_end = table.strong, table.strong_end
+    actor_sets = _Interner()
+    for value in cols.actor_sets:
+        actor_sets(value)
+    merged: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}  # root -> articles, strong keys
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -825,30 +1310,46 @@ def _cluster(events: Sequence[ArticleEvent]) -> list[list[ArticleEvent]]:
             i = parent[i]
         return i
 
-    for edge in edges:
-        i, j = divmod(edge % (n * n), n)
-        ri, rj = find(i), find(j)
-        if ri == rj or not articles[ri].isdisjoint(articles[rj]):
-            continue
-        # whole groups must agree too: an event that names only an area cannot bridge two sets of sites
-        if (strong[ri] and strong[rj] and strong[ri].isdisjoint(strong[rj])) or (
-            actors[ri] and actors[rj] and actors[ri].isdisjoint(actors[rj])
-        ):
-            continue
-        known = [d for d in (*days[ri], *days[rj]) if d is not None]
-        first, last = (min(known), max(known)) if known else (None, None)
-        if first is not None and last is not None and (last - first).days > MAX_SPAN_DAYS:
-            continue
-        root, other = min(ri, rj), max(ri, rj)
-        parent[other] = root
-        articles[root] |= articles[other]
-        days[root] = (first, last)
-        strong[root] |= strong[other]
-        actors[root] |= actors[other]
-    groups: dict[int, list[ArticleEvent]] = defaultdict(list)
-    for i, info in enumerate(infos):
-        groups[find(i)].append(info.event)
-    return [groups[k] for k in sorted(groups)]
+    def members(r: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        found = merged.get(r)
+        if found is not None:
+            return found
+        e = event_of[r]
+        return (article[r],), tuple(strong[strong_end[e - 1] if e else 0 : strong_end[e]])
+
+    nn = n * n
+    for chunk in range(0, len(edges), 65536):
+        for edge in (edges[chunk : chunk + 65536] % nn).tolist():
+            i, j = divmod(edge, n)
+            ri, rj = find(i), find(j)
+            if ri == rj:
+                continue
+            (arts_i, strong_i), (arts_j, strong_j) = members(ri), members(rj)
+            if not set(arts_i).isdisjoint(arts_j):
+                continue
+            # whole groups must agree too: an event that names only an area cannot bridge two sets of sites
+            if strong_i and strong_j and set(strong_i).isdisjoint(strong_j):
+                continue
+            actors_i, actors_j = actor_sets.values[actors[ri]], actor_sets.values[actors[rj]]
+            if actors_i and actors_j and actors_i.isdisjoint(actors_j):
+                continue
+            known = [d for d in (first[ri], last[ri], first[rj], last[rj]) if d != _NO_DAY]
+            if known and max(known) - min(known) > MAX_SPAN_DAYS:
+                continue
+            root, other = min(ri, rj), max(ri, rj)
+            parent[other] = root
+            merged.pop(other, None)
+            merged[root] = (
+                tuple(sorted(set(arts_i) | set(arts_j))),
+                tuple(sorted(set(strong_i) | set(strong_j))),
+            )
+            first[root] = min(known) if known else _NO_DAY
+            last[root] = max(known) if known else _NO_DAY
+            actors[root] = actor_sets(actors_i | actors_j)
+    roots = np.fromiter((find(i) for i in range(n)), dtype=np.int64, count=n)
+    by_root = np.argsort(roots, kind="stable")
+    cuts = np.flatnonzero(np.diff(roots[by_root])) + 1
+    return np.split(by_root, cuts)
 
 
 # --------------------------------------------------------------------------- building incidents
@@ -1008,7 +1509,9 @@ def build_incidents(
 
     The result is sorted by date and id, and does not depend on the order of ``records``. ``rule`` is
     ``"ucdp"`` (default: best estimate with low and high) or ``"acled"`` (best = the most conservative
-    credible figure); see ``docs/reconciliation.md``.
+    credible figure); see ``docs/reconciliation.md``. Every event is held in memory until its incident is
+    built: for a corpus of many thousand articles, :func:`build_incidents_on_disk` gives the same
+    incidents in flat memory.
 
     >>> build_incidents([], rule="median")
     Traceback (most recent call last):
@@ -1016,14 +1519,168 @@ def build_incidents(
     """
     _check_rule(rule)
     with _collector_paused():
-        return _build_incidents(records, rule=rule)
+        table = _EventTable(_ListStore())
+        for item in records:
+            table.add(item)
+        table.finish()
+        built = sorted(
+            ((inc.date_start, inc.incident_id, first, inc) for first, inc in _built(table, rule=rule)),
+            key=lambda x: x[:3],
+        )
+    ids = _numbered_ids([x[1] for x in built])
+    return [
+        inc if inc.incident_id == new else replace(inc, incident_id=new) for (*_, inc), new in zip(built, ids)
+    ]
+
+
+def build_incidents_on_disk(
+    records: Iterable[ArticleRecord | ArticleEvent],
+    *,
+    rule: str = DEFAULT_RULE,
+    directory: str | Path | None = None,
+) -> IncidentSequence:
+    """:func:`build_incidents` in flat memory: the same incidents, waiting on disk until they are read.
+
+    ``records`` are read one at a time (a generator is fine): each event is pickled to a temporary file
+    in ``directory`` (default: the system's, see :mod:`tempfile`; ``TMPDIR`` moves it) and only its
+    clustering key, a few dozen bytes, stays in memory. Incidents are then built one at a time, each
+    from its events read back, and pickled to a second temporary file; the result is a sequence that
+    reads them back in order, one at a time, as it is indexed or iterated. The events' file is deleted
+    when the incidents are built, the incidents' file when the sequence is closed or garbage-collected
+    (or on error). See ``docs/cluster.md`` (memory).
+
+    >>> incidents = build_incidents_on_disk([])
+    >>> len(incidents), list(incidents)
+    (0, [])
+    >>> incidents.close()
+    """
+    from geoincident.spill import SpillFile
+
+    _check_rule(rule)
+    with SpillFile(directory=directory) as events:
+        table = _EventTable(events)
+        for item in records:
+            table.add(item)
+        table.finish()
+        spill = SpillFile(directory=directory)
+        try:
+            with _collector_paused():
+                keys = sorted(
+                    (inc.date_start, inc.incident_id, first, spill.append(inc))
+                    for first, inc in _built(table, rule=rule)
+                )
+        except BaseException:
+            spill.close()
+            raise
+    ids = _numbered_ids([k[1] for k in keys])
+    renamed = {position: new for position, (k, new) in enumerate(zip(keys, ids)) if k[1] != new}
+    return IncidentSequence(spill, array("q", [k[3] for k in keys]), renamed=renamed)
+
+
+class IncidentSequence(Sequence[Incident]):
+    """Incidents in a temporary file, read back one at a time: what :func:`build_incidents_on_disk` returns.
+
+    A read-only sequence in the order :func:`build_incidents` gives (``len``, indexing, slices, iteration),
+    equal to a list of the same incidents. Each read unpickles a new copy, so ``seq[0] is seq[0]`` is
+    false: keep what you read if you read it often, or ``list(seq)`` when it fits in memory. Pickling the
+    sequence pickles a list of its incidents. ``close()`` (or ``with``) deletes the file at once.
+    """
+
+    def __init__(self, spill: Any, numbers: array, *, renamed: Mapping[int, str] | None = None) -> None:
+        self._spill = spill
+        self._numbers = numbers  # position -> number in the spill file
+        self._renamed = dict(renamed or {})  # position -> id, for incidents whose id another has
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    @overload
+    def __getitem__(self, index: int) -> Incident: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Incident]: ...
+
+    def __getitem__(self, index: int | slice) -> Incident | list[Incident]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        position = range(len(self))[index]  # IndexError, negative indices
+        incident = self._spill[self._numbers[position]]
+        new = self._renamed.get(position)
+        return incident if new is None else replace(incident, incident_id=new)
+
+    def __iter__(self) -> Iterator[Incident]:
+        for position in range(len(self)):
+            yield self[position]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type, tuple[list[Incident]]]:
+        return list, (list(self),)
+
+    def close(self) -> None:
+        """Delete the file: the sequence cannot be read afterwards."""
+        self._spill.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<IncidentSequence: {len(self):,} incidents on disk>"
+
+
+class _ListStore(list):
+    """A list whose ``append`` returns the item's index, as :meth:`SpillFile.append` does."""
+
+    def append(self, item: Any) -> int:  # type: ignore[override]
+        super().append(item)
+        return len(self) - 1
+
+
+def _numbered_ids(ids: Sequence[str]) -> list[str]:
+    """Ids in sorted order, the second of two equal ones numbered ``-2``, the third ``-3``..."""
+    out: list[str] = []
+    count = 0
+    for k, incident_id in enumerate(ids):
+        count = count + 1 if k and ids[k - 1] == incident_id else 1
+        out.append(incident_id if count == 1 else f"{incident_id}-{count}")
+    return out
+
+
+def _built(table: _EventTable, *, rule: str) -> Iterator[tuple[int, Incident]]:
+    """Each incident as it is built, with the position of its first event: its events read back from the store."""
+    order, groups = _cluster(table)
+    store, ref = table.store, table.ref
+    for members in groups:
+        numbers = order[members].tolist()
+        events = [store[ref[k]] for k in numbers]
+        # the sources of the articles its events and claims come from, as each article's first entry gave
+        source_of = {e.article_id: table.source_of_event(k) for e, k in zip(events, numbers)}
+        for a in sorted({c.article_id for e in events for c in e.claims} - set(source_of)):
+            found = table.source(a)
+            if found is not None:
+                source_of[a] = found
+        sources = _Sources(
+            {k: s.outlet for k, s in source_of.items()}, {k: s.published for k, s in source_of.items()}
+        )
+        incident = _build_one(
+            events, rule=rule, sources=sources, source_of=source_of, other_parts=table.parts
+        )
+        yield int(members[0]), incident
 
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while incidents are built.
 
-    Building makes millions of small acyclic objects; every collector pass walks all the records held
+    Building makes millions of small acyclic objects; every collector pass walks all the objects held
     so far, which took half the time of a build at 100,000 articles. Reference counting still frees
     everything at once; the collector runs again (if it was on) when the build is done.
     """
@@ -1034,52 +1691,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_on:
             gc.enable()
-
-
-def _build_incidents(records: Iterable[ArticleRecord | ArticleEvent], *, rule: str) -> list[Incident]:
-    events: list[ArticleEvent] = []
-    source_of: dict[str, Source] = {}
-    for item in records:
-        if isinstance(item, ArticleRecord):
-            a = item.article
-            for e in item.events:
-                events.append(e)
-            source_of.setdefault(
-                a.id,
-                Source(
-                    a.id,
-                    a.source or next((e.source for e in item.events if e.source), ""),
-                    a.url,
-                    a.published,
-                    a.title,
-                ),
-            )
-        elif isinstance(item, ArticleEvent):
-            events.append(item)
-            source_of.setdefault(
-                item.article_id, Source(item.article_id, item.source, item.url, item.published)
-            )
-        else:
-            raise UsageError(
-                f"build_incidents takes ArticleRecord or ArticleEvent values, not {type(item).__name__}"
-            )
-    sources = _Sources(
-        {k: s.outlet for k, s in source_of.items()}, {k: s.published for k, s in source_of.items()}
-    )
-    other_parts = _part_index(c for e in events for c in e.claims)
-    incidents = [
-        _build_one(group, rule=rule, sources=sources, source_of=source_of, other_parts=other_parts)
-        for group in _cluster(events)
-    ]
-    incidents.sort(key=lambda i: (i.date_start, i.incident_id, _event_key(i.events[0])))
-    seen: Counter[str] = Counter()
-    unique = []
-    for inc in incidents:
-        seen[inc.incident_id] += 1
-        if seen[inc.incident_id] > 1:
-            inc = replace(inc, incident_id=f"{inc.incident_id}-{seen[inc.incident_id]}")
-        unique.append(inc)
-    return unique
 
 
 # --------------------------------------------------------------------------- JSON

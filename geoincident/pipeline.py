@@ -8,10 +8,11 @@ records are kept. A bad input is reported through ``on_error`` and the run goes 
   bounded number of chunks in flight, and records come back in input order, so the
   result is the same as with ``jobs=1``. Each worker loads the gazetteer once.
 * ``progress``: a tqdm bar on stderr, drawn only when stderr is a terminal.
-* ``keep_records=False``: :func:`process` keeps only what incidents are built from
-  (article metadata and events, see :func:`slim_record`), with every repeated value
-  stored once (:class:`Compactor`), and returns no records: memory grows by a few KB
-  per article, not with the size of the texts.
+* ``keep_records=False``: :func:`process` keeps no records and builds the incidents
+  in flat memory (:func:`geoincident.incidents.build_incidents_on_disk`): each
+  event waits in a temporary file, only its clustering key (a few dozen bytes) stays
+  in memory, and the incidents come back as a sequence read from a second temporary
+  file. Peak memory is the same for 10,000 and 100,000 articles (``docs/cluster.md``).
 
 >>> PipelineResult().articles
 0
@@ -32,6 +33,18 @@ from typing import Any
 
 from geoincident.errors import GeoincidentError, InputError, UsageError
 from geoincident.records import Article, ArticleRecord, Incident, Place, Site
+from geoincident.spill import fast_record_pickling
+
+__all__ = [
+    "Compactor",
+    "PipelineResult",
+    "fast_record_pickling",
+    "iter_records",
+    "load_gazetteer",
+    "process",
+    "resolve_jobs",
+    "slim_record",
+]
 
 ErrorHandler = Callable[[GeoincidentError], None]
 #: a Gazetteer, the paths of extra gazetteer files (``Gazetteer(*paths)``), or None for the default
@@ -45,10 +58,15 @@ CHUNKS_IN_FLIGHT = 4
 
 @dataclass
 class PipelineResult:
-    """What :func:`process` returns. ``records`` is empty when ``keep_records=False``."""
+    """What :func:`process` returns. ``records`` is empty when ``keep_records=False``.
+
+    ``incidents`` is a list, or with ``keep_records=False`` an
+    :class:`~geoincident.incidents.IncidentSequence` that reads them from a temporary file one at a time
+    (equal to the list; ``list(result.incidents)`` makes one).
+    """
 
     records: list[ArticleRecord] = field(default_factory=list)
-    incidents: list[Incident] = field(default_factory=list)
+    incidents: Sequence[Incident] = field(default_factory=list)
     errors: list[GeoincidentError] = field(default_factory=list)
     articles: int = 0  # articles extracted (inputs that failed are not counted)
 
@@ -71,9 +89,10 @@ def slim_record(record: ArticleRecord) -> ArticleRecord:
 
 
 class Compactor:
-    """Slim records that store each repeated value once: what :func:`process` keeps per article.
+    """Slim records that store each repeated value once, for callers that hold many of them.
 
-    Records that come back from worker processes are unpickled chunk by chunk, so the
+    (:func:`process` no longer holds records to build incidents: it spills their events to
+    disk, see :func:`~geoincident.incidents.build_incidents_on_disk`.) Records that come back from worker processes are unpickled chunk by chunk, so the
     same place, site, outlet or claimant arrives as a new object in every chunk.
     Calling a compactor on a record returns its :func:`slim_record`, equal to it,
     whose places, sites, short strings (outlets, claimants, qualifiers, dates, ids)
@@ -238,19 +257,24 @@ def process(
     jobs: int = 1,
     progress: bool = False,
     keep_records: bool = True,
+    spill_dir: str | Path | None = None,
 ) -> PipelineResult:
     """Extract every article of ``inputs`` and merge them into incidents.
 
     Errors are collected in ``result.errors`` (and passed to ``on_error``); the run
-    goes on. With ``keep_records=False`` only compacted :func:`slim_record` records
-    are held while reading (:class:`Compactor`) and ``result.records`` is empty: use
-    it for big corpora.
+    goes on. With ``keep_records=False`` no record is kept (``result.records`` is
+    empty) and memory stays flat however big the corpus: the events wait in a
+    temporary file in ``spill_dir`` (default: the system's temp dir) and
+    ``result.incidents`` is an :class:`~geoincident.incidents.IncidentSequence`
+    (see :func:`~geoincident.incidents.build_incidents_on_disk`), the same
+    incidents in the same order.
 
     >>> process([]).incidents
     []
     """
-    from geoincident.incidents import build_incidents
+    from geoincident.incidents import build_incidents, build_incidents_on_disk
 
+    build_incidents([], rule=rule)  # an unknown rule fails before any article is read
     result = PipelineResult()
 
     def _err(err: GeoincidentError) -> None:
@@ -258,17 +282,21 @@ def process(
         if on_error is not None:
             on_error(err)
 
-    kept: list[ArticleRecord] = []
-    keep = (lambda record: record) if keep_records else Compactor()
     records = iter_records(
         inputs, on_error=_err, gazetteer=gazetteer, jobs=jobs, progress=progress, slim=not keep_records
     )
-    for record in records:
-        result.articles += 1
-        kept.append(keep(record))
-    result.incidents = build_incidents(kept, rule=rule)
     if keep_records:
-        result.records = kept
+        result.records = list(records)
+        result.articles = len(result.records)
+        result.incidents = build_incidents(result.records, rule=rule)
+        return result
+
+    def counted(records: Iterable[ArticleRecord]) -> Iterator[ArticleRecord]:
+        for record in records:
+            result.articles += 1
+            yield record
+
+    result.incidents = build_incidents_on_disk(counted(records), rule=rule, directory=spill_dir)
     return result
 
 
@@ -293,37 +321,6 @@ def _init_worker(gazetteer: Any, pickled: bool) -> None:
     global _worker_gazetteer
     fast_record_pickling()
     _worker_gazetteer = pickle.loads(gazetteer) if pickled else gazetteer
-
-
-@functools.cache
-def fast_record_pickling() -> None:
-    """Pickle the records of :mod:`geoincident.records` by their constructor: about twice as fast.
-
-    Records cross process boundaries by the thousand (``jobs > 1``, Dask). A frozen
-    slotted dataclass pickles through generic ``__getstate__``/``__setstate__`` that
-    look up its fields for every object; rebuilding it from its field values is the
-    same object, faster. Registered once per process, in :mod:`copyreg`.
-
-    >>> import pickle
-    >>> from geoincident.records import Place
-    >>> fast_record_pickling()
-    >>> p = Place("q", "Quetta", "town", lat=30.18, lon=67.0)
-    >>> pickle.loads(pickle.dumps(p)) == p
-    True
-    """
-    import copyreg
-    import dataclasses
-
-    from geoincident import records
-
-    for cls in vars(records).values():
-        if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == records.__name__:
-            names = tuple(f.name for f in dataclasses.fields(cls))
-            copyreg.pickle(cls, functools.partial(_reduce_record, names=names))
-
-
-def _reduce_record(obj: Any, *, names: tuple[str, ...]) -> tuple[type, tuple[Any, ...]]:
-    return type(obj), tuple([getattr(obj, name) for name in names])
 
 
 def _extract_chunk(articles: list[Article], slim: bool) -> list[ArticleRecord | InputError]:

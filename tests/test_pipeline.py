@@ -111,6 +111,22 @@ def test_keep_records_false_keeps_no_text_and_gives_the_same_incidents(corpus, s
     assert lean.incidents == [_without_totals(i) for i in result.incidents]
 
 
+def test_keep_records_false_spills_to_the_folder_given_and_leaves_nothing(corpus, tmp_path):
+    from geoincident.incidents import IncidentSequence
+
+    lean = process([corpus / "seeds"], keep_records=False, spill_dir=tmp_path, on_error=lambda err: None)
+    assert isinstance(lean.incidents, IncidentSequence)
+    seeds = process([corpus / "seeds"], on_error=lambda err: None)
+    assert [incident_to_dict(i) for i in lean.incidents] == [incident_to_dict(i) for i in seeds.incidents]
+    assert list(tmp_path.iterdir()) == []  # anonymous temporary files: nothing to clean up, ever
+    lean.incidents.close()
+
+
+def test_unknown_rule_fails_before_any_article_is_read(corpus):
+    with pytest.raises(UsageError, match="acled, ucdp"):
+        process([corpus / "no-such-folder"], rule="median", keep_records=False)
+
+
 def _without_totals(incident):
     return replace(incident, events=tuple(replace(e, totals={}) for e in incident.events))
 
