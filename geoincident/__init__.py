@@ -44,6 +44,8 @@ _EXPORTS: dict[str, str] = {
     "geoparse": "geoincident.extraction",
     "extract": "geoincident.extraction",
     "build_incidents": "geoincident.incidents",
+    "build_incidents_on_disk": "geoincident.incidents",
+    "IncidentSequence": "geoincident.incidents",
     "IncidentCollection": "geoincident.layers",
     "to_geodataframe": "geoincident.layers",
     "write_layers": "geoincident.layers",
