@@ -24,7 +24,7 @@ from geoincident.dates import DateMention, find_dates
 from geoincident.lexicon import alternation, load
 from geoincident.lexicon.scan import scan
 from geoincident.numbers import quantity_tuples
-from geoincident.records import Claim
+from geoincident.records import Claim, fast_constructor
 from geoincident.sentences import split_sentences
 
 __all__ = ["find_claims"]
@@ -238,6 +238,9 @@ def claimant_type(claimant: str) -> str:
         if pattern.search(claimant):
             return kind
     return ""
+
+
+_new_claim = fast_constructor(Claim)
 
 
 def find_claims(
@@ -579,7 +582,7 @@ def _sentence_claims(
                     place_name = m.group("place")
         claimant = (_claimant(attributions, c_start) or quoted) if attributions else quoted
         claims.append(
-            Claim(
+            _new_claim(
                 article_id=article_id,
                 surface=sent[c_start:c_end],
                 start=s + c_start,

@@ -39,7 +39,7 @@ from typing import Any
 from geoincident.errors import GazetteerError
 from geoincident.names import key as name_key
 from geoincident.names import simple
-from geoincident.records import Candidate, Place
+from geoincident.records import Candidate, Place, fast_constructor
 
 __all__ = [
     "Gazetteer",
@@ -195,33 +195,7 @@ class Spot:
         return bool(self.candidates) and self.candidates[0].needs_context
 
 
-def _spot_maker() -> Any:
-    """A maker of :class:`Spot` records that sets their slots directly (what the frozen dataclass's
-    ``__init__`` does through ``object.__setattr__``, in half the time: a text has dozens of spots).
-
-    >>> _spot_maker()(0, 6, "Quetta", ()) == Spot(0, 6, "Quetta", ())
-    True
-    """
-    import dataclasses
-
-    fields = ("start", "end", "surface", "candidates")
-    if tuple(f.name for f in dataclasses.fields(Spot)) != fields or hasattr(Spot, "__post_init__"):
-        return Spot
-    new = object.__new__
-    start_, end_, surface_, cands_ = (getattr(Spot, f).__set__ for f in fields)
-
-    def spot(start: int, end: int, surface: str, candidates: tuple) -> Spot:
-        sp = new(Spot)
-        start_(sp, start)
-        end_(sp, end)
-        surface_(sp, surface)
-        cands_(sp, candidates)
-        return sp
-
-    return spot
-
-
-_new_spot = _spot_maker()
+_new_spot = fast_constructor(Spot)
 
 
 @dataclass(frozen=True, slots=True)

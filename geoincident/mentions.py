@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from geoincident.lexicon.scan import peek, role_phrases, scan
-from geoincident.records import Candidate, Mention, Place
+from geoincident.records import Candidate, Mention, Place, fast_constructor
 
 __all__ = ["find_mentions", "resolve_in_context", "mention_event_index", "about_violence", "RoleLexicon", "role_lexicon"]
 
@@ -543,6 +543,9 @@ def mention_event_index(role: str, event: int) -> int | None:
     return event if event > 0 or role == "incident_site" or role == "past_incident" else None
 
 
+_new_mention = fast_constructor(Mention)
+
+
 def find_mentions(
     text: str,
     *,
@@ -637,7 +640,7 @@ def find_mentions(
         event = mention_event_index(it.role, segments[it.sent]) if it.sent < n_segments else None  # type: ignore[index]
         reason = f"{it.reason}; role: {it.why}" if it.why else it.reason
         out.append(
-            Mention(
+            _new_mention(
                 article_id, it.surface, it.start, it.end, sentence, it.role,  # type: ignore[arg-type]
                 it.place, it.score, it.match, it.candidates[:5], reason, event,
             )  # fmt: skip

@@ -19,8 +19,9 @@ Conventions (see ``docs/``):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any, Literal, TypeVar
 
 #: Outcomes a casualty claim can report.
 OUTCOMES: tuple[str, ...] = ("killed", "injured", "abducted", "arrested", "freed", "missing")
@@ -64,6 +65,40 @@ def geojson_position(lat: float, lon: float) -> list[float]:
     [67.0, 30.18]
     """
     return [round(float(lon), 6), round(float(lat), 6)]
+
+
+_R = TypeVar("_R")
+
+
+def fast_constructor(cls: Callable[..., _R]) -> Callable[..., _R]:
+    """A function that makes records of the frozen, slotted dataclass ``cls`` exactly as its
+    constructor does (same parameters, same defaults), in about 60 % of the time: it sets each
+    slot directly instead of through ``object.__setattr__``, the price of ``frozen``. For the
+    records made by the dozen in every article (mentions, claims, spots). ``cls`` itself when
+    it has a ``__post_init__`` or a default factory.
+
+    >>> make = fast_constructor(Candidate)
+    >>> place = Place("q", "Quetta", "town", 30.18414, 67.00141)
+    >>> make(place, 1.0, "exact", "Quetta") == Candidate(place, 1.0, "exact", "Quetta")
+    True
+    >>> fast_constructor(Place)("q", "Quetta", "town", 30.18414, 67.00141, source="GeoNames") == Place(
+    ...     "q", "Quetta", "town", 30.18414, 67.00141, source="GeoNames")
+    True
+    """
+    found = fields(cls)  # type: ignore[arg-type]
+    if hasattr(cls, "__post_init__") or any(f.default_factory is not MISSING for f in found):
+        return cls
+    params = ", ".join(f.name if f.default is MISSING else f"{f.name}=_d_{f.name}" for f in found)
+    body = "".join(f"    _s_{f.name}(obj, {f.name})\n" for f in found)
+    names: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    for f in found:
+        names[f"_s_{f.name}"] = getattr(cls, f.name).__set__
+        if f.default is not MISSING:
+            names[f"_d_{f.name}"] = f.default
+    exec(f"def make({params}):\n    obj = _new(_cls)\n{body}    return obj\n", names)  # noqa: S102
+    make = names["make"]
+    make.__qualname__ = make.__name__ = f"make_{getattr(cls, '__name__', 'record')}"
+    return make
 
 
 def leaflet_location(lat: float, lon: float) -> list[float]:

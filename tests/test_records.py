@@ -1,6 +1,8 @@
 """The record helpers that fix coordinate order, checked with an asymmetric point."""
 
-from geoincident.records import Place, geojson_position, leaflet_location
+import pytest
+
+from geoincident.records import Candidate, Claim, Mention, Place, Site, geojson_position, leaflet_location
 
 # Quetta (GeoNames 1167528): latitude and longitude differ, so a swap cannot pass unnoticed.
 QUETTA_LAT, QUETTA_LON = 30.18414, 67.00141
@@ -43,3 +45,22 @@ def test_public_functions_are_not_shadowed_by_submodules():
     for name in geoincident.__all__:
         value = getattr(geoincident, name)
         assert not isinstance(value, type(geoincident)), f"geoincident.{name} is a module, not the public {name}"
+
+
+@pytest.mark.parametrize("cls", [Mention, Claim, Place, Candidate, Site])
+def test_fast_constructor_makes_the_same_records_as_the_class(cls):
+    import dataclasses
+
+    from geoincident.records import fast_constructor
+
+    make = fast_constructor(cls)
+    assert make is not cls
+    required = [f for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    values = {f.name: (f"{f.name}-value" if f.type in ("str", "Role") else 7) for f in required}
+    assert make(**values) == cls(**values)
+    positional = list(values.values())
+    assert make(*positional) == cls(*positional)
+    with pytest.raises(TypeError):
+        make(*positional[:-1])  # a required field missing, as the class says
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(make(**values), required[0].name, "changed")
