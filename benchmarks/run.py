@@ -11,7 +11,9 @@
     python benchmarks/run.py                     # quick: 1,000 articles, memory at 1,000 and 5,000
     python benchmarks/run.py --full              # 10,000 articles, memory at 10,000 and 100,000
     python benchmarks/run.py --articles 4000 --memory-sizes 10000,100000 --skip-others
+    python benchmarks/run.py --articles 1000 --memory-sizes 10000,100000 --skip-others --demo
     python benchmarks/run.py --child corpus.jsonl --jobs 2 --keep slim --trace   # where memory goes
+    python benchmarks/run.py --child corpus.jsonl --jobs 2 --keep demo   # records + layers + map
 
 Speed is reported, never asserted: the machine is shared and noisy (±50 %).
 """
@@ -102,7 +104,7 @@ def child(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("corpus")
     parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--keep", choices=("none", "slim", "all"), default="slim")
+    parser.add_argument("--keep", choices=("none", "slim", "all", "demo"), default="slim")
     parser.add_argument("--map", action="store_true")
     parser.add_argument("--trace", action="store_true", help="tracemalloc: top allocations (slow)")
     args = parser.parse_args(argv)
@@ -144,10 +146,27 @@ def child(argv: list[str]) -> None:
         for _ in iter_records([args.corpus], jobs=args.jobs, slim=True, on_error=lambda err: None):
             result.articles += 1
     else:
-        keep = args.keep == "all"
+        keep = args.keep in ("all", "demo")
         result = process([args.corpus], jobs=args.jobs, keep_records=keep, on_error=lambda err: None)
     seconds = time.perf_counter() - start
     cpu_end = time.process_time()
+    outputs: dict[str, float] = {}
+    if args.keep == "demo":  # what `geoincident demo` writes: every layer as GeoJSON, a GeoPackage, the map
+        from geoincident.cli.demo import write_outputs
+        from geoincident.errors import OutputError
+
+        outputs["peak_kb_process"] = _vmhwm_kb()
+        with tempfile.TemporaryDirectory() as tmp:
+            write_start, write_cpu = time.perf_counter(), time.process_time()
+            try:
+                written = write_outputs(result, Path(tmp), offline=True)
+            except OutputError:  # Leaflet assets not installed: the online map instead
+                written = write_outputs(result, Path(tmp), offline=False)
+            outputs["write_seconds"] = time.perf_counter() - write_start
+            outputs["write_cpu"] = time.process_time() - write_cpu
+            outputs["output_bytes"] = sum(p.stat().st_size for p in written)
+        if args.trace:
+            _top_allocations("when the outputs are written")
     if args.trace:
         _top_allocations("when the incidents are built")
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -165,6 +184,7 @@ def child(argv: list[str]) -> None:
         "peak_kb_read": marks.get("peak_kb_read", 0),
         "rss_kb_read": marks.get("rss_kb_read", 0),
         "worker_peak_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        **outputs,
     }
     if args.map:
         from geoincident.errors import OutputError
@@ -232,6 +252,7 @@ KEPT = {
     "none": "nothing (iter_records, streamed)",
     "slim": "incidents built, no records (process, keep_records=False)",
     "all": "full records (process)",
+    "demo": "full records + every layer (GeoJSON, GPKG) + map (demo)",
 }
 
 
@@ -258,6 +279,11 @@ def pipeline_tables(args: argparse.Namespace, folder: Path) -> str:
                 f"\nmap build + save ({kind}) of {r['incidents']:,} incidents: {r['map_seconds']:.2f} s, "
                 f"{r['map_bytes'] / 2**20:.1f} MB\n"
             )
+    demo = [
+        "| articles | jobs | incidents | peak MB main, records kept | peak MB main, outputs written "
+        "| write s (wall) | write CPU s | outputs MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     memory = [
         "| articles | corpus MB | jobs | kept | seconds | CPU s main | build CPU s "
         "| peak MB main, reading | peak MB main | peak MB worker |",
@@ -265,9 +291,9 @@ def pipeline_tables(args: argparse.Namespace, folder: Path) -> str:
     ]
     for n in args.memory_sizes:
         corpus = make_corpus(n, folder=folder, seed=args.seed)
-        runs = [(jobs, "slim") for jobs in args.jobs] + [(args.jobs[-1], "none")]
-        if n == min(args.memory_sizes):
-            runs.append((args.jobs[-1], "all"))
+        runs = [(jobs, "slim") for jobs in args.jobs] + [(args.jobs[-1], "none"), (args.jobs[-1], "all")]
+        if args.demo:
+            runs.append((args.jobs[-1], "demo"))
         for jobs, keep in runs:
             r = measure(corpus, jobs=jobs, keep=keep, timeout=args.timeout)
             memory.append(
@@ -276,6 +302,12 @@ def pipeline_tables(args: argparse.Namespace, folder: Path) -> str:
                 f"{r['peak_kb'] / 1024:,.0f} | "
                 f"{r['worker_peak_kb'] / 1024:,.0f} |"
             )
+            if keep == "demo":
+                demo.append(
+                    f"| {n:,} | {jobs} | {r['incidents']:,} | {_mb(r['peak_kb_process'])} | "
+                    f"{r['peak_kb'] / 1024:,.0f} | {r['write_seconds']:,.1f} | {r['write_cpu']:,.1f} | "
+                    f"{r['output_bytes'] / 2**20:,.0f} |"
+                )
     return (
         f"### Pipeline throughput ({args.articles:,} synthetic reports, JSON lines)\n\n"
         + "\n".join(rows)
@@ -287,6 +319,15 @@ def pipeline_tables(args: argparse.Namespace, folder: Path) -> str:
         + "the corpus. 'reading': the peak before clustering starts (extraction and spilling the events).\n\n"
         + "\n".join(memory)
         + "\n"
+        + (
+            "\n### Records kept and every output written (`geoincident demo`)\n\n"
+            + "`process()` with the records (on disk), then every layer as GeoJSON, one GeoPackage and the\n"
+            + "offline map, as `geoincident demo` writes them.\n\n"
+            + "\n".join(demo)
+            + "\n"
+            if args.demo
+            else ""
+        )
     )
 
 
@@ -304,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-others", action="store_true", help="only the pipeline benchmark")
+    parser.add_argument(
+        "--demo", action="store_true", help="also measure what `geoincident demo` does (records, layers, map)"
+    )
     parser.add_argument("--only-others", action="store_true", help="only the bench_*.py scripts")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per measurement")
     parser.add_argument("--corpus-dir", type=Path, help="keep generated corpora here (default: a temp dir)")

@@ -241,8 +241,65 @@ def _position(place: Any) -> list[float]:
     return geojson_position(lat=place.lat, lon=place.lon)
 
 
+def _incident_key(incident: Incident) -> tuple[str, str]:
+    return (incident.date_start or "", incident.incident_id)
+
+
 def _sort_incidents(incidents: Iterable[Incident]) -> list[Incident]:
-    return sorted(incidents, key=lambda i: (i.date_start or "", i.incident_id))
+    return sorted(incidents, key=_incident_key)
+
+
+class _Reordered(Sequence[Any]):
+    """Another sequence's items in another order (positions held in an array, items read when asked)."""
+
+    def __init__(self, items: Sequence[Any], positions: Iterable[int]) -> None:
+        from array import array
+
+        self._items = items
+        self._positions = array("q", positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self._items[p] for p in self._positions[index]]
+        return self._items[self._positions[index]]
+
+    def __iter__(self) -> Iterator[Any]:
+        items = self._items
+        for p in self._positions:
+            yield items[p]
+
+
+def _in_order(items: Iterable[Any], *, key: Any) -> Sequence[Any]:
+    """``items`` sorted by ``key`` (stable), as a sequence that a lazy sequence stays.
+
+    Lists, tuples and iterators are sorted into a tuple, as always. A lazy sequence
+    (records or incidents read from a temporary file, :mod:`geoincident.spill`) is
+    read once for its keys and comes back as it is when already in order, else as a
+    view that reads its items in sorted order: its items are never all in memory.
+
+    >>> _in_order([3, 1, 2], key=lambda x: x)
+    (1, 2, 3)
+    >>> from geoincident.spill import SpillFile, SpilledSequence
+    >>> spill = SpillFile()
+    >>> for word in ("b", "a", "c"):
+    ...     _ = spill.append(word)
+    >>> list(_in_order(SpilledSequence(spill), key=lambda x: x))
+    ['a', 'b', 'c']
+    >>> spill.close()
+    """
+    if isinstance(items, (list, tuple)) or not isinstance(items, Sequence):
+        return tuple(sorted(items, key=key))
+    with _gc_paused():
+        keys = [key(item) for item in items]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    del keys
+    if all(p == i for i, p in enumerate(order)):
+        return items
+    reordered = getattr(items, "reordered", None)
+    return reordered(order) if reordered is not None else _Reordered(items, order)
 
 
 def _incidents_table(incidents: Sequence[Incident]) -> _Table:
@@ -329,37 +386,48 @@ def _incident_of_events(incidents: Iterable[Incident]) -> dict[tuple[str, int], 
     return {(ev.article_id, ev.index): inc.incident_id for inc in incidents for ev in inc.events}
 
 
-def _mentions_table(records: Iterable[ArticleRecord], incident_of: Mapping[tuple[str, int], str]) -> _Table:
-    rows, geometries = [], []
-    for rec in sorted(records, key=_record_key):
-        outlet = _text(rec.article.source)
-        for m in sorted(rec.mentions, key=lambda m: (m.start, m.end)):
-            place = m.place
-            if place is None:
-                continue
-            geometries.append([_position(place)])
-            rows.append(
-                (
-                    m.article_id,
-                    incident_of.get((m.article_id, m.event_index)) if m.event_index is not None else None,
-                    outlet,
-                    m.role,
-                    m.surface,
-                    m.start,
-                    m.end,
-                    _text(m.sentence),
-                    place.place_id,
-                    place.name,
-                    _text(place.feature_type),
-                    place.geo_precision,
-                    _text(place.district),
-                    _text(place.province),
-                    _text(place.country),
-                    float(m.score),
-                    _text(m.match),
-                )
-            )
+def _mentions_table(
+    records: Iterable[ArticleRecord], incident_of: Mapping[tuple[str, int], str], *, ordered: bool = False
+) -> _Table:
+    """The mentions of ``records`` (sorted by article unless ``ordered`` says they are), in one table."""
+    rows: list[tuple[Any, ...]] = []
+    geometries: list[Any] = []
+    for rec in records if ordered else sorted(records, key=_record_key):
+        _add_mentions(rec, incident_of, rows, geometries)
     return _Table("mentions", rows, geometries)
+
+
+def _add_mentions(
+    rec: ArticleRecord, incident_of: Mapping[tuple[str, int], str], rows: list[Any], geometries: list[Any]
+) -> None:
+    """Append the rows and geometries of one record's resolved mentions, in text order."""
+    outlet = _text(rec.article.source)
+    for m in sorted(rec.mentions, key=lambda m: (m.start, m.end)):
+        place = m.place
+        if place is None:
+            continue
+        geometries.append([_position(place)])
+        rows.append(
+            (
+                m.article_id,
+                incident_of.get((m.article_id, m.event_index)) if m.event_index is not None else None,
+                outlet,
+                m.role,
+                m.surface,
+                m.start,
+                m.end,
+                _text(m.sentence),
+                place.place_id,
+                place.name,
+                _text(place.feature_type),
+                place.geo_precision,
+                _text(place.district),
+                _text(place.province),
+                _text(place.country),
+                float(m.score),
+                _text(m.match),
+            )
+        )
 
 
 def _incident_claims(inc: Incident) -> list[Claim]:
@@ -678,7 +746,7 @@ def layer_features(
     areas: Sequence[_Area] = ()
     if layer == "areas":
         areas = _boundary_areas(_default_boundaries() if boundaries is None else boundaries)
-    table = _build_table(layer, _sort_incidents(incidents), records=records, areas=areas)
+    table = _build_table(layer, _in_order(incidents, key=_incident_key), records=records, areas=areas)
     return _features(table)
 
 
@@ -688,6 +756,11 @@ class IncidentCollection:
     ``gazetteer`` (or explicit ``boundaries``, FeatureCollection dicts) supplies the
     district and province polygons of the ``areas`` layer; by default the
     default gazetteer's, loaded only when that layer is asked for.
+
+    Incidents come sorted by date then id, records by article id. Lists and
+    iterables are sorted into tuples; the lazy sequences :func:`geoincident.pipeline.process`
+    returns (read from temporary files) stay lazy, read again each time a layer is
+    built, so that writing the layers of a big corpus never holds all its records.
 
     >>> collection = IncidentCollection([])
     >>> collection.__geo_interface__
@@ -704,8 +777,9 @@ class IncidentCollection:
         gazetteer: Any = None,
         boundaries: Mapping[str, Any] | Iterable[Mapping[str, Any]] | None = None,
     ) -> None:
-        self.incidents: tuple[Incident, ...] = tuple(_sort_incidents(incidents))
-        self.records: tuple[ArticleRecord, ...] = tuple(sorted(records, key=_record_key))
+        # lazy sequences (read from temporary files by the pipeline) stay lazy: never all in memory
+        self.incidents: Sequence[Incident] = _in_order(incidents, key=_incident_key)
+        self.records: Sequence[ArticleRecord] = _in_order(records, key=_record_key)
         self._gazetteer = gazetteer
         self._boundaries = boundaries
         self._areas: list[_Area] | None = None
@@ -729,6 +803,9 @@ class IncidentCollection:
 
     def _table(self, layer: str) -> _Table:
         (layer,) = _check_layers([layer])
+        if layer == "mentions":  # from the records one at a time, as the writers read them
+            parts = list(self._tables(layer))
+            return _Table(layer, [r for t in parts for r in t.rows], [g for t in parts for g in t.geometries])
         areas = self._area_polygons() if layer == "areas" else ()
         return _build_table(layer, self.incidents, records=self.records, areas=areas)
 
@@ -744,13 +821,22 @@ class IncidentCollection:
             yield self._table(layer)
             return
         if layer == "mentions":
-            incident_of = _incident_of_events(self.incidents)
-            for start in range(0, max(len(self.records), 1), chunk):
-                part = self.records[start : start + chunk]
-                yield _build_table(layer, (), records=part, incident_of=incident_of)
+            # record by record: only the rows of a chunk are held, never a chunk of whole records
+            with _gc_paused():
+                incident_of = _incident_of_events(self.incidents)
+            records = iter(self.records)
+            for _ in range(0, max(len(self.records), 1), chunk):
+                rows: list[tuple[Any, ...]] = []
+                geometries: list[Any] = []
+                with _gc_paused():
+                    for rec in itertools.islice(records, chunk):
+                        _add_mentions(rec, incident_of, rows, geometries)
+                yield _Table(layer, rows, geometries)
             return
         for start in range(0, max(len(self.incidents), 1), chunk):
-            yield _build_table(layer, self.incidents[start : start + chunk])
+            with _gc_paused():  # a lazy sequence unpickles thousands of objects here
+                part = self.incidents[start : start + chunk]
+            yield _build_table(layer, part)
 
     def _columns(self, layer: str) -> Iterator[_Columns]:
         """The incidents or sites layer as columns, :data:`_CHUNK` incidents at a time, in order."""
@@ -768,6 +854,15 @@ class IncidentCollection:
     def features(self, layer: str = "incidents") -> list[dict[str, Any]]:
         """The ``layer`` as GeoJSON Feature dicts (see :func:`layer_features`)."""
         return _features(self._table(layer))
+
+    def iter_features(self, layer: str = "incidents") -> Iterator[dict[str, Any]]:
+        """The features of :meth:`features`, one at a time, built a few thousand at a time.
+
+        >>> list(IncidentCollection([]).iter_features("mentions"))
+        []
+        """
+        for table in self._tables(layer):
+            yield from _features(table)
 
     @property
     def __geo_interface__(self) -> dict[str, Any]:

@@ -346,71 +346,88 @@ def map_data(
 
 
 def _map_data(incidents, *, records, gazetteer, title, offline) -> dict[str, Any]:
-    from geoincident.layers import layer_features
+    from geoincident.layers import IncidentCollection, layer_features
 
-    incidents = list(incidents)
-    records = list(records)
+    # Incidents and records are read as they come, never all held: lists stay lists, but the lazy
+    # sequences of geoincident.pipeline.process (read from temporary files) are read one at a time.
+    if not isinstance(incidents, Sequence):
+        incidents = list(incidents)
+    if not isinstance(records, Sequence):
+        records = list(records)
     if gazetteer is None:
         gazetteer = _default_gazetteer()
     elif gazetteer is False:  # (never test truth: len() of a gazetteer would load its worldwide layer)
         gazetteer = None
     boundaries = _boundaries(gazetteer)
     polygons = _polygon_index(boundaries)
+    collection = IncidentCollection(incidents, records)  # incidents by date and id, records by id
 
-    order = {inc.incident_id: i for i, inc in enumerate(incidents)}
-    incident_props = {
-        f["properties"]["incident_id"]: f["properties"] for f in layer_features("incidents", incidents)
-    }
-    table = [_incident_entry(inc, incident_props.get(inc.incident_id, {})) for inc in incidents]
+    # one pass in the given order: the popups' table, and what the sites and areas need of each incident
+    order: dict[str, int] = {}
+    table: list[dict[str, Any]] = []
+    n_sites: dict[str, int] = {}
+    killed_of: dict[str, int | None] = {}  # the killed figure of the incident's own row
+    has_area: list[bool] = []
+    covers: list[tuple[int, str, Any, bool]] = []  # (position, id, area, has sites) of those with an area
+    dates: set[str] = set()
+    for i, inc in enumerate(incidents):
+        props = layer_features("incidents", [inc])[0]["properties"]
+        order[inc.incident_id] = i
+        n_sites[inc.incident_id] = len(inc.sites)
+        killed_of[inc.incident_id] = killed_value(props)
+        table.append(_incident_entry(inc, props))
+        has_area.append(inc.area is not None)
+        if inc.area is not None:
+            covers.append((i, inc.incident_id, inc.area, bool(inc.sites)))
+        if inc.date_start:
+            dates.add(inc.date_start)
 
     sites: list[dict] = []
     areas: dict[int, dict] = {}  # one feature per polygon, listing every incident drawn on it
     box = [math.inf, math.inf, -math.inf, -math.inf]
-    n_sites = {inc.incident_id: len(inc.sites) for inc in incidents}
-    for feature in layer_features("sites", incidents):
-        props = feature["properties"]
-        i = order.get(props.get("incident_id"))
-        if i is None:
-            continue
-        precision = str(props.get("precision") or "town")
-        name = str(props.get("name") or "")
-        killed = killed_value(props)
-        if killed is None and n_sites.get(props["incident_id"]) == 1 and incidents[i].area is None:
-            killed = killed_value(incident_props.get(props["incident_id"], {}))
-        slim = {"inc": i, "name": name, "precision": precision, "killed": killed, "figures": _figures(props)}
-        polygon = None
-        if precision != "town":
-            polygon = _find_polygon(polygons, place_id=str(props.get("place_id") or ""), name=name,
-                                    precision=precision)
-        if polygon is not None:
-            _add_to_area(areas, polygon, slim)
-            _bbox(polygon["geometry"]["coordinates"], box)
-        else:
-            sites.append({"type": "Feature", "geometry": feature["geometry"], "properties": slim})
-            _bbox(feature["geometry"]["coordinates"], box)
-    for i, inc in enumerate(incidents):
-        if inc.area is None:
-            continue
-        polygon = _find_polygon(polygons, place_id=inc.area.place_id, name=inc.area.name,
-                                precision=inc.area.precision)
+    for inc in collection.incidents:
+        for feature in layer_features("sites", [inc]):
+            props = feature["properties"]
+            i = order.get(props.get("incident_id"))
+            if i is None:
+                continue
+            precision = str(props.get("precision") or "town")
+            name = str(props.get("name") or "")
+            killed = killed_value(props)
+            if killed is None and n_sites.get(props["incident_id"]) == 1 and not has_area[i]:
+                killed = killed_of.get(props["incident_id"])
+            slim = {"inc": i, "name": name, "precision": precision, "killed": killed, "figures": _figures(props)}
+            polygon = None
+            if precision != "town":
+                polygon = _find_polygon(polygons, place_id=str(props.get("place_id") or ""), name=name,
+                                        precision=precision)
+            if polygon is not None:
+                _add_to_area(areas, polygon, slim)
+                _bbox(polygon["geometry"]["coordinates"], box)
+            else:
+                sites.append({"type": "Feature", "geometry": feature["geometry"], "properties": slim})
+                _bbox(feature["geometry"]["coordinates"], box)
+    for i, incident_id, area, sited in covers:
+        polygon = _find_polygon(polygons, place_id=area.place_id, name=area.name, precision=area.precision)
         if polygon is None:
             continue
-        killed = killed_value(incident_props.get(inc.incident_id, {}))
-        slim = {"inc": i, "name": inc.area.name, "precision": inc.area.precision, "killed": killed,
+        killed = killed_of.get(incident_id)
+        slim = {"inc": i, "name": area.name, "precision": area.precision, "killed": killed,
                 "figures": [], "covers": True}
         _add_to_area(areas, polygon, slim)
-        if not inc.sites:
+        if not sited:
             _bbox(polygon["geometry"]["coordinates"], box)
     # big circles first so that small ones stay on top and clickable; provinces below districts
     sites.sort(key=lambda f: -(f["properties"]["killed"] or 0))
     area_features = sorted(areas.values(), key=lambda f: f["properties"]["precision"] != "province")
 
-    mentions = _aggregate_mentions(layer_features("mentions", incidents, records=records)) if records else []
+    # the mentions aggregated per place and role as the records are read: the aggregate is small
+    mentions = _aggregate_mentions(collection.iter_features("mentions")) if len(collection.records) else []
 
     choropleth = []
-    if boundaries["district"] and incidents:
+    if boundaries["district"] and len(incidents):
         districts = {"type": "FeatureCollection", "features": boundaries["district"]}
-        for feature in layer_features("areas", incidents, boundaries=districts):
+        for feature in layer_features("areas", collection.incidents, boundaries=districts):
             props = feature["properties"]
             if props.get("level") != "district":
                 continue
@@ -444,7 +461,6 @@ def _map_data(incidents, *, records, gazetteer, title, offline) -> dict[str, Any
             "attribution": BASEMAP_ATTRIBUTION,
         }
 
-    dates = sorted({inc.date_start for inc in incidents if inc.date_start})
     return {
         "title": title if title is not None else "Incidents",
         "offline": offline,
@@ -457,7 +473,7 @@ def _map_data(incidents, *, records, gazetteer, title, offline) -> dict[str, Any
         "choropleth": {"type": "FeatureCollection", "features": choropleth},
         "basemap": basemap,
         "bounds": bounds,
-        "dates": dates,
+        "dates": sorted(dates),
     }
 
 
@@ -544,7 +560,6 @@ def make_map(
     """
     import folium
 
-    incidents = list(incidents)
     data = map_data(incidents, records=records, gazetteer=gazetteer, title=title, offline=offline)
     m = folium.Map(location=None, tiles=None, prefer_canvas=True, control_scale=True, height=height)
     m.default_js = []  # Leaflet comes from assets.py; no jQuery, Bootstrap or icon fonts are needed

@@ -8,11 +8,14 @@ records are kept. A bad input is reported through ``on_error`` and the run goes 
   bounded number of chunks in flight, and records come back in input order, so the
   result is the same as with ``jobs=1``. Each worker loads the gazetteer once.
 * ``progress``: a tqdm bar on stderr, drawn only when stderr is a terminal.
-* ``keep_records=False``: :func:`process` keeps no records and builds the incidents
-  in flat memory (:func:`geoincident.incidents.build_incidents_on_disk`): each
-  event waits in a temporary file, only its clustering key (a few dozen bytes) stays
-  in memory, and the incidents come back as a sequence read from a second temporary
-  file. Peak memory is the same for 10,000 and 100,000 articles (``docs/cluster.md``).
+* :func:`process` builds the incidents in flat memory
+  (:func:`geoincident.incidents.build_incidents_on_disk`): each event waits in a
+  temporary file, only its clustering key (a few dozen bytes) stays in memory, and
+  the incidents come back as a sequence read from a second temporary file. The
+  records it keeps (``keep_records=True``, the default) wait in a third one and come
+  back as a :class:`~geoincident.spill.SpilledSequence`; ``keep_records=False``
+  keeps none. Peak memory is about the same for 10,000 and 100,000 articles
+  (``docs/cluster.md``).
 
 >>> PipelineResult().articles
 0
@@ -33,7 +36,7 @@ from typing import Any
 
 from geoincident.errors import GeoincidentError, InputError, UsageError
 from geoincident.records import Article, ArticleRecord, Incident, Place, Site
-from geoincident.spill import fast_record_pickling
+from geoincident.spill import SpilledSequence, SpillFile, fast_record_pickling
 
 __all__ = [
     "Compactor",
@@ -60,12 +63,12 @@ CHUNKS_IN_FLIGHT = 4
 class PipelineResult:
     """What :func:`process` returns. ``records`` is empty when ``keep_records=False``.
 
-    ``incidents`` is a list, or with ``keep_records=False`` an
-    :class:`~geoincident.incidents.IncidentSequence` that reads them from a temporary file one at a time
-    (equal to the list; ``list(result.incidents)`` makes one).
+    :func:`process` returns ``incidents`` as an :class:`~geoincident.incidents.IncidentSequence` and
+    ``records`` as a :class:`~geoincident.spill.SpilledSequence`: read-only sequences that read them
+    from temporary files one at a time (each equal to the list of its items; ``list(...)`` makes one).
     """
 
-    records: list[ArticleRecord] = field(default_factory=list)
+    records: Sequence[ArticleRecord] = field(default_factory=list)
     incidents: Sequence[Incident] = field(default_factory=list)
     errors: list[GeoincidentError] = field(default_factory=list)
     articles: int = 0  # articles extracted (inputs that failed are not counted)
@@ -257,20 +260,31 @@ def process(
     jobs: int = 1,
     progress: bool = False,
     keep_records: bool = True,
+    spill_records: bool = False,
     spill_dir: str | Path | None = None,
 ) -> PipelineResult:
     """Extract every article of ``inputs`` and merge them into incidents.
 
+    By default the records are kept in memory as a list and the incidents built from them
+    in memory (the fastest way for what fits in memory). ``spill_records=True`` (the
+    CLI's ``--low-memory``) keeps them on disk instead, as described next, for corpora
+    whose records do not fit: slower (every pass reads them back), but memory no longer
+    grows with the corpus.
+
     Errors are collected in ``result.errors`` (and passed to ``on_error``); the run
-    goes on. With ``keep_records=False`` no record is kept (``result.records`` is
-    empty) and memory stays flat however big the corpus: the events wait in a
+    goes on. Memory stays flat however big the corpus: the events wait in a
     temporary file in ``spill_dir`` (default: the system's temp dir) and
     ``result.incidents`` is an :class:`~geoincident.incidents.IncidentSequence`
-    (see :func:`~geoincident.incidents.build_incidents_on_disk`), the same
-    incidents in the same order.
+    (see :func:`~geoincident.incidents.build_incidents_on_disk`), the incidents
+    :func:`~geoincident.incidents.build_incidents` gives, in the same order. The
+    full records wait in another temporary file there and ``result.records`` is a
+    :class:`~geoincident.spill.SpilledSequence` of them, in input order; with
+    ``keep_records=False`` no record is kept (``result.records`` is empty) and the
+    workers send back only what incidents are built from (:func:`slim_record`).
 
-    >>> process([]).incidents
-    []
+    >>> result = process([])
+    >>> result.articles, list(result.incidents), list(result.records)
+    (0, [], [])
     """
     from geoincident.incidents import build_incidents, build_incidents_on_disk
 
@@ -285,18 +299,28 @@ def process(
     records = iter_records(
         inputs, on_error=_err, gazetteer=gazetteer, jobs=jobs, progress=progress, slim=not keep_records
     )
-    if keep_records:
+    if keep_records and not spill_records:
         result.records = list(records)
         result.articles = len(result.records)
         result.incidents = build_incidents(result.records, rule=rule)
         return result
+    kept = SpillFile(directory=spill_dir) if keep_records else None
 
     def counted(records: Iterable[ArticleRecord]) -> Iterator[ArticleRecord]:
         for record in records:
             result.articles += 1
+            if kept is not None:
+                kept.append(record)
             yield record
 
-    result.incidents = build_incidents_on_disk(counted(records), rule=rule, directory=spill_dir)
+    try:
+        result.incidents = build_incidents_on_disk(counted(records), rule=rule, directory=spill_dir)
+    except BaseException:
+        if kept is not None:
+            kept.close()
+        raise
+    if kept is not None:
+        result.records = SpilledSequence(kept)
     return result
 
 

@@ -116,9 +116,10 @@ def fake_pipeline(monkeypatch):
     state: dict = {"fail": [], "calls": []}
 
     def process(
-        inputs, *, rule="ucdp", on_error=None, gazetteer=None, jobs=1, progress=False, keep_records=True
+        inputs, *, rule="ucdp", on_error=None, gazetteer=None, jobs=1, progress=False, keep_records=True,
+        spill_records=False,
     ):
-        state["calls"].append({"rule": rule, "jobs": jobs, "keep_records": keep_records})
+        state["calls"].append({"rule": rule, "jobs": jobs, "keep_records": keep_records, "spill": spill_records})
         result = PipelineResult()
         for name in state["fail"]:
             err = InputError("cannot be read", path=name)
@@ -161,7 +162,9 @@ def test_all_good_inputs_exit_0(tmp_path, fake_pipeline, capsys):
 def test_jobs_and_rule_reach_the_pipeline(tmp_path, fake_pipeline):
     out = tmp_path / "incidents.fgb"
     assert main(["export", "good.txt", "-o", str(out), "--jobs", "2", "--rule", "acled"]) == 0
-    assert fake_pipeline["calls"] == [{"rule": "acled", "jobs": 2, "keep_records": False}]
+    assert fake_pipeline["calls"] == [{"rule": "acled", "jobs": 2, "keep_records": False, "spill": False}]
+    assert main(["export", "good.txt", "-o", str(tmp_path / "all.gpkg"), "--low-memory"]) == 0
+    assert fake_pipeline["calls"][-1] == {"rule": "ucdp", "jobs": 1, "keep_records": True, "spill": True}
 
 
 @pytest.mark.parametrize(

@@ -75,6 +75,12 @@ def add_pipeline_options(
         help="extra gazetteer file that extends or overrides the built-in one (repeatable)",
     )
     group.add_argument(
+        "--low-memory",
+        action="store_true",
+        help="keep the article records and incidents in temporary files instead of memory: slower, "
+        "but memory no longer grows with the corpus (for tens of thousands of reports)",
+    )
+    group.add_argument(
         "--no-progress",
         dest="progress",
         action="store_false",
@@ -111,6 +117,7 @@ def run_pipeline(args: argparse.Namespace, *, keep_records: bool = True) -> tupl
         jobs=args.jobs,
         progress=getattr(args, "progress", True) and not getattr(args, "quiet", False),
         keep_records=keep_records,
+        spill_records=getattr(args, "low_memory", False),
     )
     if result.errors:
         n = len(result.errors)

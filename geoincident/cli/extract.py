@@ -93,13 +93,46 @@ def _document(args: argparse.Namespace, fh) -> int:
     from geoincident.incidents import incident_to_dict
 
     result, code = run_pipeline(args)
-    doc = {
-        "schema": SCHEMA_VERSION,
-        "records": [record_to_dict(r) for r in result.records],
-        "incidents": [incident_to_dict(i) for i in result.incidents],
-    }
-    fh.write(_dumps(doc, indent=True) + b"\n")
+    _write_document(
+        fh,
+        {
+            "schema": SCHEMA_VERSION,
+            "records": map(record_to_dict, result.records),
+            "incidents": map(incident_to_dict, result.incidents),
+        },
+    )
     return code
+
+
+def _write_document(fh, doc: dict[str, Any]) -> None:
+    r"""``doc`` as indented JSON, item by item: the bytes of ``_dumps(doc, indent=True)`` and a newline.
+
+    A value that is an iterator (records, incidents) is written one item at a time, so
+    that they never are all in memory at once, as dicts or as JSON.
+
+    >>> import io
+    >>> doc = {"schema": "1", "records": iter([{"a": [1]}, {}]), "incidents": iter([])}
+    >>> out = io.BytesIO()
+    >>> _write_document(out, doc)
+    >>> out.getvalue() == _dumps({"schema": "1", "records": [{"a": [1]}, {}], "incidents": []}, indent=True) + b"\n"
+    True
+    """
+    from collections.abc import Iterator
+
+    fh.write(b"{")
+    for n, (key, value) in enumerate(doc.items()):
+        fh.write(b"," if n else b"")
+        fh.write(b"\n  " + _dumps(key, indent=True) + b": ")
+        if not isinstance(value, Iterator):
+            fh.write(_dumps(value, indent=True).replace(b"\n", b"\n  "))
+            continue
+        empty = True
+        for item in value:
+            fh.write(b"[\n    " if empty else b",\n    ")
+            fh.write(_dumps(item, indent=True).replace(b"\n", b"\n    "))  # no raw newline inside a string
+            empty = False
+        fh.write(b"[]" if empty else b"\n  ]")
+    fh.write(b"\n}\n" if doc else b"}\n")
 
 
 def run(args: argparse.Namespace) -> int:
