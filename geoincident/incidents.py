@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, overload
 
 from geoincident.errors import UsageError
+from geoincident.spill import SpilledSequence
 from geoincident.records import (
     BOUNDS,
     GROUPS,
@@ -1577,60 +1578,30 @@ def build_incidents_on_disk(
     return IncidentSequence(spill, array("q", [k[3] for k in keys]), renamed=renamed)
 
 
-class IncidentSequence(Sequence[Incident]):
+class IncidentSequence(SpilledSequence[Incident]):
     """Incidents in a temporary file, read back one at a time: what :func:`build_incidents_on_disk` returns.
 
     A read-only sequence in the order :func:`build_incidents` gives (``len``, indexing, slices, iteration),
-    equal to a list of the same incidents. Each read unpickles a new copy, so ``seq[0] is seq[0]`` is
+    equal to a list of the same incidents (a :class:`~geoincident.spill.SpilledSequence` whose incidents
+    take their final ids on the way out). Each read unpickles a new copy, so ``seq[0] is seq[0]`` is
     false: keep what you read if you read it often, or ``list(seq)`` when it fits in memory. Pickling the
     sequence pickles a list of its incidents. ``close()`` (or ``with``) deletes the file at once.
     """
 
-    def __init__(self, spill: Any, numbers: array, *, renamed: Mapping[int, str] | None = None) -> None:
-        self._spill = spill
-        self._numbers = numbers  # position -> number in the spill file
+    def __init__(self, spill: Any, numbers: Iterable[int], *, renamed: Mapping[int, str] | None = None) -> None:
+        super().__init__(spill, numbers)
         self._renamed = dict(renamed or {})  # position -> id, for incidents whose id another has
 
-    def __len__(self) -> int:
-        return len(self._numbers)
-
-    @overload
-    def __getitem__(self, index: int) -> Incident: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Incident]: ...
-
-    def __getitem__(self, index: int | slice) -> Incident | list[Incident]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        position = range(len(self))[index]  # IndexError, negative indices
-        incident = self._spill[self._numbers[position]]
+    def _read(self, position: int) -> Incident:
+        incident = super()._read(position)
         new = self._renamed.get(position)
         return incident if new is None else replace(incident, incident_id=new)
 
-    def __iter__(self) -> Iterator[Incident]:
-        for position in range(len(self)):
-            yield self[position]
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __reduce__(self) -> tuple[type, tuple[list[Incident]]]:
-        return list, (list(self),)
-
-    def close(self) -> None:
-        """Delete the file: the sequence cannot be read afterwards."""
-        self._spill.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def reordered(self, positions: Iterable[int]) -> IncidentSequence:
+        """The incidents at ``positions``, in that order, read from the same file (with their ids)."""
+        positions = list(positions)
+        renamed = {k: self._renamed[p] for k, p in enumerate(positions) if p in self._renamed}
+        return IncidentSequence(self._spill, (self._numbers[p] for p in positions), renamed=renamed)
 
     def __repr__(self) -> str:
         return f"<IncidentSequence: {len(self):,} incidents on disk>"

@@ -268,3 +268,18 @@ def test_spill_file_gives_back_copies_by_number(tmp_path: Path) -> None:
         with pytest.raises(IndexError):
             spill[51]
     assert spill.closed
+
+
+def test_a_reordered_incident_sequence_keeps_the_renamed_ids():
+    spill = SpillFile()
+    import json
+
+    incident = build_incidents(records_of(json.loads((CASES_DIR / "same_town_week_apart.json").read_text())))[0]
+    for _ in range(3):
+        spill.append(incident)
+    seq = IncidentSequence(spill, [0, 1, 2], renamed={1: "renamed-2", 2: "renamed-3"})
+    assert [i.incident_id for i in seq] == [incident.incident_id, "renamed-2", "renamed-3"]
+    again = seq.reordered([2, 0, 1])
+    assert isinstance(again, IncidentSequence)
+    assert [i.incident_id for i in again] == ["renamed-3", incident.incident_id, "renamed-2"]
+    seq.close()
