@@ -20,9 +20,7 @@ True
 
 from __future__ import annotations
 
-import importlib.abc
 import importlib.machinery
-import importlib.util
 import os
 import sys
 import warnings
@@ -47,15 +45,20 @@ def _extensions() -> dict[str, tuple[Path, Path]]:
     return found
 
 
-class _SourceFinder(importlib.abc.MetaPathFinder):
-    """Finds the listed modules as their ``.py`` sources, ahead of their extensions."""
+class _SourceFinder:
+    """Finds the listed modules as their ``.py`` sources, ahead of their extensions (a meta path
+    finder: ``sys.meta_path`` asks each entry's ``find_spec``)."""
 
     def __init__(self, sources: dict[str, Path]) -> None:
         self.sources = sources
 
     def find_spec(self, fullname: str, path: object = None, target: object = None) -> importlib.machinery.ModuleSpec | None:
         source = self.sources.get(fullname)
-        return importlib.util.spec_from_file_location(fullname, source) if source is not None else None
+        if source is None:
+            return None
+        import importlib.util
+
+        return importlib.util.spec_from_file_location(fullname, source)
 
 
 _compiled: tuple[str, ...] = ()
