@@ -29,17 +29,16 @@ import pickle
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from geoincident.errors import GeoincidentError, InputError, UsageError
-from geoincident.records import Article, ArticleRecord, Incident, Place, Site
+from geoincident.records import Article, ArticleRecord, Incident
 from geoincident.spill import SpilledSequence, SpillFile, fast_record_pickling
 
 __all__ = [
-    "Compactor",
     "PipelineResult",
     "fast_record_pickling",
     "iter_records",
@@ -89,70 +88,6 @@ def slim_record(record: ArticleRecord) -> ArticleRecord:
     article = replace(record.article, text="")
     events = tuple(replace(e, totals={}) if e.totals else e for e in record.events)
     return ArticleRecord(article=article, mentions=(), claims=(), events=events)
-
-
-class Compactor:
-    """Slim records that store each repeated value once, for callers that hold many of them.
-
-    (:func:`process` no longer holds records to build incidents: it spills their events to
-    disk, see :func:`~geoincident.incidents.build_incidents_on_disk`.) Records that come back from worker processes are unpickled chunk by chunk, so the
-    same place, site, outlet or claimant arrives as a new object in every chunk.
-    Calling a compactor on a record returns its :func:`slim_record`, equal to it,
-    whose places, sites, short strings (outlets, claimants, qualifiers, dates, ids)
-    and tuples of names are shared with the records compacted before; strings repeated
-    within the record (a sentence behind several claims) are shared too.
-
-    >>> from geoincident.records import Article, ArticleRecord
-    >>> compact = Compactor()
-    >>> a = compact(ArticleRecord(Article(id="a", text="x", source="".join(["Da", "wn"])), (), (), ()))
-    >>> b = compact(ArticleRecord(Article(id="b", text="y", source="".join(["Da", "wn"])), (), (), ()))
-    >>> a.article.source is b.article.source
-    True
-    """
-
-    #: strings up to this length are shared across records; longer ones within a record only
-    SHORT = 48
-
-    def __init__(self) -> None:
-        self._strings: dict[str, str] = {}
-        self._objects: dict[Any, Any] = {}  # places, sites and tuples of strings, by value
-        self._fields: dict[type, tuple[str, ...]] = {}
-
-    def __call__(self, record: ArticleRecord) -> ArticleRecord:
-        local: dict[str, str] = {}
-        return self._compact(slim_record(record), local)
-
-    def _compact(self, value: Any, local: dict[str, str]) -> Any:
-        kind = type(value)
-        if kind is str:
-            if len(value) <= self.SHORT:
-                return self._strings.setdefault(value, value)
-            return local.setdefault(value, value)
-        if kind in _AS_IS:
-            return value
-        if kind is tuple:
-            items = tuple([self._compact(v, local) for v in value])
-            if items and all(type(v) is str for v in items):
-                return self._objects.setdefault(items, items)
-            return items
-        if kind is Place or kind is Site:
-            shared = self._objects.get(value)  # seen before: no need to rebuild it
-            if shared is not None:
-                return shared
-        if kind is dict:
-            return {self._compact(k, local): self._compact(v, local) for k, v in value.items()}
-        names = self._fields.get(kind)
-        if names is None:
-            if not is_dataclass(value) or isinstance(value, type):
-                return value  # anything else: as it is
-            names = self._fields[kind] = tuple(f.name for f in fields(value))
-        rebuilt = kind(*[self._compact(getattr(value, name), local) for name in names])
-        if kind is Place or kind is Site:
-            return self._objects.setdefault(rebuilt, rebuilt)
-        return rebuilt
-
-
-_AS_IS = frozenset({int, float, bool, type(None)})
 
 
 def resolve_jobs(jobs: int | None) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 from geoincident import pipeline
 from geoincident.errors import GazetteerError, InputError, UsageError
 from geoincident.incidents import incident_to_dict
-from geoincident.pipeline import Compactor, iter_records, load_gazetteer, process, resolve_jobs, slim_record
+from geoincident.pipeline import iter_records, load_gazetteer, process, resolve_jobs, slim_record
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gazetteer_small"
@@ -139,22 +138,6 @@ def test_slim_records_hold_no_text_no_mentions(serial):
     assert any(e.totals for e in record.events) and not any(e.totals for e in slim.events)
     assert slim.events == tuple(replace(e, totals={}) for e in record.events)
     assert slim.article.id == record.article.id
-
-
-def test_compacted_records_equal_slim_ones_and_share_what_repeats(serial):
-    """Records unpickled chunk by chunk (as from workers) repeat places; compacted, each is stored once."""
-    records = serial[0].records
-    chunks = [pickle.loads(pickle.dumps(records[i : i + 2])) for i in range(0, len(records), 2)]
-    compact = Compactor()
-    kept = [compact(r) for chunk in chunks for r in chunk]
-    assert kept == [slim_record(r) for r in records]
-    places = [s.place for r in kept for e in r.events for s in e.sites if s.place is not None]
-    by_id = {}
-    for place in places:
-        assert by_id.setdefault(place.place_id, place) is place, f"{place.place_id} stored twice"
-    assert len(by_id) < len(places), "the seeds name some places in several reports"
-    claims = [c for r in kept for e in r.events for c in e.claims]
-    assert len({id(c.outcome) for c in claims}) == len({c.outcome for c in claims})
 
 
 def test_reading_is_lazy_one_job(tmp_path):
