@@ -8,6 +8,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 COMPILED := $(VENV)/.compiled-stamp
+# the modules mypyc compiles: the list in pyproject.toml's mypyc hook
+COMPILED_SRC := $(shell sed -n '/hooks.mypyc\]/,/^]/p' pyproject.toml | grep -o 'geoincident/[a-z_/]*\.py')
 OUT ?= out
 
 .PHONY: demo test venv assets browser bench clean
@@ -23,7 +25,7 @@ $(STAMP): pyproject.toml
 
 # The text-reading modules compiled to C with mypyc (listed in pyproject.toml; about a fifth faster,
 # same output), again whenever a source changed. Without a C compiler everything runs as Python.
-$(COMPILED): $(STAMP) $(wildcard geoincident/*.py geoincident/*/*.py)
+$(COMPILED): $(STAMP) $(COMPILED_SRC)
 	@echo "compiling the text modules with mypyc (~1 min)"
 	@HATCH_BUILD_HOOK_ENABLE_MYPYC=1 $(PY) -m pip install --quiet --no-deps -e . 2>&1 | grep -v "is ignored" || true
 	@$(PY) -c "from geoincident.compiled import compiled_modules as c; print(f'{len(c())} modules compiled' if c() else 'mypyc compile failed: running as Python (slower)')"
